@@ -1,0 +1,59 @@
+"""nnlib: the companion library of the course *Neural Networks, Run and Checked*.
+
+Small modules, one idea each, written to be read beside the chapter that teaches them.
+The core is numpy only; nothing here imports torch, and ``import nnlib`` stays cheap
+because every submodule is loaded on first use::
+
+    import nnlib
+    nnlib.activations.relu([-1.0, 2.0])   # loads nnlib.activations now
+
+Modules (and the chapter that teaches each):
+
+- ``history``, ``neurons``: Chapter 1, History.
+- ``activations``: Chapter 3, Activation functions.
+- ``autograd``, ``gradcheck``, ``layers``, ``losses``, ``init``, ``optim``, ``schedules``,
+  ``train``: Chapter 4, Learning.
+- ``data``, ``metrics``, ``plot``: used throughout.
+- ``widgets``, ``exercises``: the interactive parts of every chapter.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = frozenset(
+    {
+        "activations",
+        "autograd",
+        "data",
+        "exercises",
+        "gradcheck",
+        "history",
+        "init",
+        "layers",
+        "losses",
+        "metrics",
+        "neurons",
+        "optim",
+        "plot",
+        "schedules",
+        "train",
+        "widgets",
+    }
+)
+
+__all__ = ["__version__", *sorted(_SUBMODULES)]
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES)

@@ -1,0 +1,76 @@
+"""Conventions every notebook of the book follows (DESIGN.md, "Notebooks")."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import nbtools
+import pytest
+from conftest import ROOT
+
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
+IDS = [str(p.relative_to(ROOT / "book")) for p in NOTEBOOKS]
+TOC_FILES = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_first_cell_is_the_generated_guard(path):
+    nb = nbformat.read(path, as_version=4)
+    first = code_cells(nb)[0]
+    assert nb.cells[0] is first, "the guard must be the very first cell"
+    assert first.source == nbtools.guard_source(), "run `python tools/nbtools.py guard`"
+    assert first.metadata.get("tags") == ["remove-cell"]
+    assert first.outputs == [], "the guard prints nothing where nnlib is installed"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_stored_in_order_without_errors(path):
+    nb = nbformat.read(path, as_version=4)
+    cells = code_cells(nb)
+    counts = [c.execution_count for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), "run `make execute` (fresh kernel, in order)"
+    assert sum(bool(c.outputs) for c in cells) >= len(cells) // 3, "outputs look missing"
+    for i, cell in enumerate(cells, 1):
+        tags = cell.metadata.get("tags", [])
+        for out in cell.outputs:
+            if out.output_type == "error":
+                assert "raises-exception" in tags, f"cell {i} stored an error: {out.ename}"
+            if out.get("name") == "stderr":
+                assert "Warning" not in out.text, f"cell {i} prints a warning: {out.text[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_in_table_of_contents(path):
+    assert str(path.relative_to(ROOT).with_suffix("")) in TOC_FILES
+
+
+@pytest.mark.parametrize("entry", TOC_FILES)
+def test_toc_entries_exist(entry):
+    assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_chapter_notebook_shape(path):
+    if not re.match(r"\d\d_", path.parent.name):
+        pytest.skip("not a chapter notebook")
+    nb = nbformat.read(path, as_version=4)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.match(r"\s*# ", nb.cells[1].source), "the first visible cell is the H1 title"
+    assert re.search(r"^#+\s*Exercises", markdown, re.M), "an Exercises section"
+    assert re.search(r"^#+\s*Key takeaways", markdown, re.M), "a Key takeaways section"
+    assert "{cite" in markdown, "at least one citation"
+    code = "\n".join(c.source for c in code_cells(nb)[1:])
+    assert "nnlib" in code, "the notebook uses nnlib"
+    assert re.search(r"^\s*assert ", code, re.M), "at least one asserted claim"
+    assert "check(" in code, "exercises use the checkers"

@@ -1,0 +1,147 @@
+"""Maintenance of the book's notebooks: the guard cell, execution in place, timings.
+
+    python tools/nbtools.py guard              # write the install guard into every notebook
+    python tools/nbtools.py execute [NB ...]   # run notebooks in place (all by default)
+    python tools/nbtools.py list               # the notebooks, in table-of-contents order
+
+The guard cell is generated from ``repository.url`` in ``_config.yml``: that is the one place
+the repository address lives. ``make execute`` runs ``guard`` and then ``execute``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+GUARD_TAGS = ["remove-cell"]
+TIMEOUT_S = 300
+
+
+def repository_url() -> str:
+    """Read ``repository.url`` from _config.yml (a plain line scan: no YAML dependency)."""
+    text = (ROOT / "_config.yml").read_text()
+    match = re.search(r"^repository:\s*\n(?:\s+.*\n)*?\s+url:\s*(\S+)", text, re.M)
+    if not match:
+        raise SystemExit("_config.yml has no repository.url")
+    return match.group(1)
+
+
+def guard_source() -> str:
+    """The first cell of every notebook: install nnlib where it is missing (Colab, Binder)."""
+    return (
+        "# Installs nnlib where it is missing (Colab, a bare Binder); prints nothing otherwise.\n"
+        "try:\n"
+        "    import nnlib\n"
+        "except ImportError:\n"
+        f'    %pip install -q "nnlib @ git+{repository_url()}"'
+    )
+
+
+def toc_notebooks() -> list[Path]:
+    """Notebooks named in _toc.yml, in reading order."""
+    files = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
+    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+
+
+def all_notebooks() -> list[Path]:
+    """Every notebook under book/ (table-of-contents order first, then any others)."""
+    in_toc = toc_notebooks()
+    rest = sorted(
+        p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
+    return in_toc + [p for p in rest if p not in in_toc]
+
+
+def ensure_guard(path: Path) -> bool:
+    """Make the first cell of ``path`` the current guard cell; return True if it changed."""
+    nb = nbformat.read(path, as_version=4)
+    src = guard_source()
+    cells = nb.cells
+    is_guard = bool(cells) and cells[0].cell_type == "code" and "import nnlib" in cells[0].source
+    is_guard = is_guard and "ImportError" in cells[0].source
+    if is_guard and cells[0].source == src and cells[0].metadata.get("tags") == GUARD_TAGS:
+        return False
+    if is_guard:
+        cells[0].source = src
+        cells[0].metadata["tags"] = list(GUARD_TAGS)
+    else:
+        cell = nbformat.v4.new_code_cell(src, metadata={"tags": list(GUARD_TAGS)})
+        cells.insert(0, cell)
+    nbformat.write(nb, path)
+    return True
+
+
+def execute(path: Path, write: bool = True) -> float:
+    """Run ``path`` top to bottom in a fresh kernel; store outputs and widget state.
+
+    Returns the wall time in seconds. Raises if a cell fails (unless tagged
+    ``raises-exception``).
+    """
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            cell.metadata.pop("execution", None)
+    client = NotebookClient(
+        nb,
+        timeout=TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+        record_timing=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nb.metadata.pop("papermill", None)
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    nb.metadata.setdefault("language_info", {}).pop("version", None)
+    if write:
+        nbformat.write(nb, path)
+    return elapsed
+
+
+def _paths(args: list[str]) -> list[Path]:
+    return [Path(a).resolve() for a in args] if args else all_notebooks()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["guard", "execute", "list"])
+    parser.add_argument("notebooks", nargs="*")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    if args.command == "list":
+        for p in _paths(args.notebooks):
+            print(p.relative_to(ROOT))
+        return 0
+    if args.command == "guard":
+        changed = [p for p in _paths(args.notebooks) if ensure_guard(p)]
+        print(f"guard: {len(changed)} notebook(s) updated")
+        return 0
+    total = 0.0
+    for p in _paths(args.notebooks):
+        ensure_guard(p)
+        t = execute(p)
+        total += t
+        print(f"{t:6.1f} s  {p.relative_to(ROOT)}", flush=True)
+    print(f"{total:6.1f} s  total")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
