@@ -10,9 +10,10 @@ because every submodule is loaded on first use::
 Modules (and the chapter that teaches each):
 
 - ``history``, ``neurons``: Chapter 1, History.
-- ``activations``: Chapter 3, Activation functions.
+- ``activations``, ``gradient_flow``: Chapter 3, Activation functions.
 - ``autograd``, ``gradcheck``, ``layers``, ``losses``, ``init``, ``optim``, ``schedules``,
-  ``train``: Chapter 4, Learning.
+  ``train``, ``experiments``: Chapter 4, Learning.
+- ``surfaces``: Chapter 4 (loss landscapes for gradient descent and optimizers).
 - ``data``, ``metrics``, ``plot``: used throughout.
 - ``widgets``, ``exercises``: the interactive parts of every chapter.
 """
@@ -29,7 +30,9 @@ _SUBMODULES = frozenset(
         "autograd",
         "data",
         "exercises",
+        "experiments",
         "gradcheck",
+        "gradient_flow",
         "history",
         "init",
         "layers",
@@ -39,6 +42,7 @@ _SUBMODULES = frozenset(
         "optim",
         "plot",
         "schedules",
+        "surfaces",
         "train",
         "widgets",
     }
