@@ -1,0 +1,146 @@
+"""Tests of nnlib.metrics against scikit-learn, on random labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnlib import metrics
+
+skm = pytest.importorskip("sklearn.metrics")
+
+
+@st.composite
+def label_pairs(draw, max_classes=6):
+    k = draw(st.integers(2, max_classes))
+    n = draw(st.integers(1, 60))
+    labels = st.lists(st.integers(0, k - 1), min_size=n, max_size=n)
+    y_true = np.array(draw(labels), dtype=np.int64)
+    y_pred = np.array(draw(labels), dtype=np.int64)
+    return k, y_true, y_pred
+
+
+@settings(max_examples=60, deadline=None)
+@given(label_pairs())
+def test_accuracy_and_confusion_matrix_match_sklearn(case):
+    k, y_true, y_pred = case
+    assert metrics.accuracy(y_true, y_pred) == pytest.approx(skm.accuracy_score(y_true, y_pred))
+    ours = metrics.confusion_matrix(y_true, y_pred, n_classes=k)
+    theirs = skm.confusion_matrix(y_true, y_pred, labels=np.arange(k))
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours.dtype == np.int64
+
+
+@settings(max_examples=60, deadline=None)
+@given(label_pairs(), st.sampled_from(["macro", "micro"]))
+def test_multiclass_precision_recall_f1_match_sklearn(case, average):
+    _, y_true, y_pred = case
+    theirs = skm.precision_recall_fscore_support(y_true, y_pred, average=average, zero_division=0)[
+        :3
+    ]
+    ours = metrics.precision_recall_f1(y_true, y_pred, average=average)
+    np.testing.assert_allclose(ours, theirs, atol=1e-12)
+    assert metrics.precision(y_true, y_pred, average=average) == pytest.approx(theirs[0])
+    assert metrics.recall(y_true, y_pred, average=average) == pytest.approx(theirs[1])
+    assert metrics.f1_score(y_true, y_pred, average=average) == pytest.approx(theirs[2])
+
+
+@settings(max_examples=40, deadline=None)
+@given(label_pairs())
+def test_per_class_scores_match_sklearn(case):
+    k, y_true, y_pred = case
+    labels = np.arange(k)
+    theirs = skm.precision_recall_fscore_support(
+        y_true, y_pred, average=None, labels=labels, zero_division=0
+    )[:3]
+    ours = metrics.precision_recall_f1(y_true, y_pred, average=None, n_classes=k)
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.shape == (k,)
+        np.testing.assert_allclose(a, b, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(label_pairs(max_classes=2), st.sampled_from([0, 1]))
+def test_binary_precision_recall_f1_match_sklearn(case, positive):
+    _, y_true, y_pred = case
+    for ours_fn, theirs_fn in (
+        (metrics.precision, skm.precision_score),
+        (metrics.recall, skm.recall_score),
+        (metrics.f1_score, skm.f1_score),
+    ):
+        theirs = theirs_fn(y_true, y_pred, pos_label=positive, labels=[0, 1], zero_division=0)
+        assert ours_fn(y_true, y_pred, positive=positive) == pytest.approx(theirs, abs=1e-12)
+
+
+def test_micro_average_equals_accuracy():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 5, 100), rng.integers(0, 5, 100)
+    acc = metrics.accuracy(y_true, y_pred)
+    assert metrics.precision_recall_f1(y_true, y_pred, "micro") == pytest.approx((acc,) * 3)
+
+
+def test_worked_binary_example():
+    y_true = [1, 1, 1, 0, 0, 0, 0, 0]
+    y_pred = [1, 1, 0, 1, 0, 0, 0, 0]  # TP=2, FN=1, FP=1
+    p, r, f = metrics.precision_recall_f1(y_true, y_pred)
+    assert (p, r, f) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    assert metrics.confusion_matrix(y_true, y_pred).tolist() == [[4, 1], [1, 2]]
+
+
+def test_accuracy_from_probabilities_logits_and_single_scores():
+    y = np.array([0, 1, 2, 1])
+    probs = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1]])
+    assert metrics.accuracy(y, probs) == 0.75
+    assert metrics.accuracy(y, np.log(probs)) == 0.75  # logits: same argmax
+    yb = np.array([0, 1, 1, 0])
+    scores = np.array([[0.2], [0.9], [0.4], [0.1]])
+    assert metrics.accuracy(yb, scores) == 0.75
+    assert metrics.accuracy(yb, scores - 0.5, threshold=0.0) == 0.75
+
+
+def test_zero_division_gives_zero():
+    # class 1 never predicted: precision 0/0 -> 0
+    assert metrics.precision([0, 1], [0, 0]) == 0.0
+    assert metrics.recall([0, 0], [0, 0]) == 0.0
+
+
+def test_mismatched_lengths_message():
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same number"):
+        metrics.accuracy([0, 1, 1], [0, 1])
+
+
+def test_float_labels_message():
+    with pytest.raises(TypeError, match=r"y_true must hold integer class labels"):
+        metrics.accuracy([0.0, 1.0], [0, 1])
+
+
+def test_negative_labels_message():
+    with pytest.raises(ValueError, match=r"y_pred must hold labels >= 0; got label -1"):
+        metrics.accuracy([0, 1], [0, -1])
+
+
+def test_empty_message():
+    with pytest.raises(ValueError, match=r"y_true is empty"):
+        metrics.accuracy(np.array([], int), np.array([], int))
+
+
+def test_binary_average_on_multiclass_message():
+    with pytest.raises(ValueError, match=r"average='binary' needs two classes.*'macro'"):
+        metrics.precision([0, 1, 2], [0, 1, 2])
+
+
+def test_bad_average_message():
+    with pytest.raises(ValueError, match=r"average must be one of"):
+        metrics.f1_score([0, 1], [0, 1], average="weighted")
+
+
+def test_confusion_matrix_too_small_message():
+    with pytest.raises(ValueError, match=r"labels must be in 0..1 for n_classes=2; got label 2"):
+        metrics.confusion_matrix([0, 2], [0, 1], n_classes=2)
+
+
+def test_bad_prediction_shape_message():
+    with pytest.raises(ValueError, match=r"y_pred must be labels of shape \(n,\)"):
+        metrics.accuracy([0], np.zeros((1, 2, 2)))
