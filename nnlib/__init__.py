@@ -10,6 +10,7 @@ because every submodule is loaded on first use::
 Modules (and the chapter that teaches each):
 
 - ``history``, ``neurons``: Chapter 1, History.
+- ``neuron_model``: Chapter 2, Neurons and networks.
 - ``activations``, ``gradient_flow``: Chapter 3, Activation functions.
 - ``autograd``, ``gradcheck``, ``layers``, ``losses``, ``init``, ``optim``, ``schedules``,
   ``train``, ``experiments``: Chapter 4, Learning.
@@ -38,6 +39,7 @@ _SUBMODULES = frozenset(
         "layers",
         "losses",
         "metrics",
+        "neuron_model",
         "neurons",
         "optim",
         "plot",
