@@ -1,0 +1,144 @@
+"""Checkers of Chapter 4, notebooks 01-03: each accepts the solution, says "Not yet" to the stub
+and gives the targeted hint for typical wrong answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlib.exercises import evaluate
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+def mse(p, t):
+    return np.mean((p - t) ** 2)
+
+
+def mse_grad(p, t):
+    return 2 * (p - t) / p.size
+
+
+def bce(p, y):
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def gd_step(w, g, lr):
+    return w - lr * g
+
+
+def lr_limit(c):
+    return 2 / c
+
+
+def grad_neuron(x, w, b):
+    d = 1 - np.tanh(w * x + b) ** 2
+    return x * d, d
+
+
+def mul_backward(a, b, g):
+    return b * g, a * g
+
+
+SOLUTIONS = {
+    "ch04.mse": mse,
+    "ch04.mse_grad": mse_grad,
+    "ch04.bce": bce,
+    "ch04.gd_step": gd_step,
+    "ch04.lr_limit": lr_limit,
+    "ch04.grad_neuron": grad_neuron,
+    "ch04.mul_backward": mul_backward,
+}
+
+
+@pytest.mark.parametrize("exercise_id", SOLUTIONS)
+def test_solution_passes(exercise_id):
+    verdict = evaluate(exercise_id, SOLUTIONS[exercise_id])
+    assert verdict.passed, str(verdict)
+    assert str(verdict).startswith("✅ Correct!")
+
+
+@pytest.mark.parametrize("exercise_id", SOLUTIONS)
+def test_stub_is_not_yet(exercise_id):
+    verdict = evaluate(exercise_id, stub)
+    assert not verdict.passed
+    assert str(verdict).startswith("❌ Not yet.")
+    assert "NotImplementedError" in verdict.message
+
+
+@pytest.mark.parametrize("exercise_id", SOLUTIONS)
+def test_forgotten_return_is_explained(exercise_id):
+    verdict = evaluate(exercise_id, lambda *args: None)
+    assert not verdict.passed
+    assert "None" in verdict.message or "pair" in verdict.hint
+
+
+WRONG = [
+    ("ch04.mse", lambda p, t: np.sum((p - t) ** 2), "np.mean"),
+    ("ch04.mse", lambda p, t: np.sqrt(np.mean((p - t) ** 2)), "RMSE"),
+    ("ch04.mse", lambda p, t: np.mean(np.abs(p - t)), "Square the differences"),
+    ("ch04.mse", lambda p, t: np.mean(p - t), "cancel"),
+    ("ch04.mse", lambda p, t: 0.5 * np.mean((p - t) ** 2), "No factor 1/2"),
+    ("ch04.mse", lambda p, t: np.mean((p - t) ** 2, axis=0), "shape"),
+    ("ch04.mse_grad", lambda p, t: 2 * (p - t), "Divide by n"),
+    ("ch04.mse_grad", lambda p, t: (p - t) / p.size, "factor 2"),
+    ("ch04.mse_grad", lambda p, t: 2 * (t - p) / p.size, "Wrong sign"),
+    ("ch04.mse_grad", lambda p, t: p - t, "Two factors are missing"),
+    ("ch04.mse_grad", lambda p, t: 2 * np.mean(p - t), "shape"),
+    ("ch04.bce", lambda p, y: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), "minus sign"),
+    ("ch04.bce", lambda p, y: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)), "np.mean"),
+    ("ch04.bce", lambda p, y: -np.mean(y * np.log(p)), "y = 0 must cost"),
+    ("ch04.bce", lambda p, y: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)), "natural"),
+    ("ch04.bce", lambda p, y: -np.mean(p * np.log(y) + (1 - p) * np.log(1 - y)), "not of the"),
+    ("ch04.gd_step", lambda w, g, lr: w + lr * g, "uphill"),
+    ("ch04.gd_step", lambda w, g, lr: w - g, "learning rate"),
+    ("ch04.gd_step", lambda w, g, lr: -lr * g, "not only the step"),
+    ("ch04.lr_limit", lambda c: 1 / c, "lands exactly on the minimum"),
+    ("ch04.lr_limit", lambda c: 2 * c, "shrink as c grows"),
+    ("ch04.lr_limit", lambda c: 1 / (2 * c), "Too small"),
+    ("ch04.grad_neuron", lambda x, w, b: (x, 1.0), "forgot the outer function"),
+    (
+        "ch04.grad_neuron",
+        lambda x, w, b: (x * (1 - np.tanh(w * x + b)), 1 - np.tanh(w * x + b)),
+        "squared",
+    ),
+    ("ch04.grad_neuron", lambda x, w, b: grad_neuron(x, w, b)[::-1], "swapped"),
+    (
+        "ch04.grad_neuron",
+        lambda x, w, b: (w * grad_neuron(x, w, b)[1], grad_neuron(x, w, b)[1]),
+        "not w",
+    ),
+    ("ch04.grad_neuron", lambda x, w, b: x, "Return a pair"),
+    ("ch04.mul_backward", lambda a, b, g: (a * g, b * g), "other input"),
+    ("ch04.mul_backward", lambda a, b, g: (g, g), "addition"),
+    ("ch04.mul_backward", lambda a, b, g: (b, a), "grad_out"),
+    ("ch04.mul_backward", lambda a, b, g: b * g, "Return a pair"),
+]
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "words"), WRONG)
+def test_typical_mistakes_get_the_targeted_hint(exercise_id, answer, words):
+    verdict = evaluate(exercise_id, answer)
+    assert not verdict.passed
+    assert words in verdict.hint or words in verdict.message, str(verdict)
+
+
+def test_reader_exceptions_become_verdicts():
+    verdict = evaluate("ch04.gd_step", lambda w, g, lr: w - lr * g[5])
+    assert not verdict.passed
+    assert "IndexError" in verdict.message
+
+
+def test_non_numbers_are_explained():
+    verdict = evaluate("ch04.mse", lambda p, t: "zero")
+    assert not verdict.passed
+    assert "not a number" in verdict.message
+
+
+def test_bce_with_logs_of_zero_warns_nothing():
+    with np.errstate(all="raise"):
+        verdict = evaluate("ch04.bce", lambda p, y: -np.mean(np.log(y)))
+    assert not verdict.passed
+    assert "NaN or infinity" in verdict.message
