@@ -645,6 +645,7 @@ class Layer(_Module):
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
+        """Every neuron's weights and bias, neuron by neuron."""
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
@@ -701,6 +702,7 @@ class MLP(_Module):
         return x[0] if len(x) == 1 else x
 
     def parameters(self) -> list[Value]:
+        """Every layer's parameters, from the input layer to the output layer."""
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:

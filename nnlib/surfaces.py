@@ -182,6 +182,7 @@ def _as_points(p, where: str) -> np.ndarray:
 
 # --- The surfaces ---------------------------------------------------------------------------
 
+#: A round quadratic bowl, :math:`x^2 + y^2`: one minimum at the origin.
 bowl = Surface(
     name="bowl",
     formula=r"f(x, y) = x^2 + y^2",
@@ -196,6 +197,7 @@ bowl = Surface(
     start=(-2.5, 2.0),
 )
 
+#: An elongated bowl, :math:`0.1x^2 + 2y^2`: 20 times steeper across than along.
 ravine = Surface(
     name="ravine",
     formula=r"f(x, y) = 0.1\,x^2 + 2\,y^2",
@@ -210,6 +212,7 @@ ravine = Surface(
     start=(-5.0, 2.0),
 )
 
+#: A saddle at the origin between two minima at (0, -1) and (0, 1).
 saddle = Surface(
     name="saddle",
     formula=r"f(x, y) = x^2 + \tfrac{1}{4}\,y^4 - \tfrac{1}{2}\,y^2",
@@ -229,6 +232,7 @@ _A = 0.5
 _roots = np.sort(np.roots([4.0, 0.0, -4.0, _A]).real)
 _tm_left, _tm_mid, _tm_right = (float(r) for r in _roots)
 
+#: Two basins, a global minimum on the left and a local one on the right.
 two_minima = Surface(
     name="two_minima",
     formula=r"f(x, y) = x^4 - 2x^2 + \tfrac{1}{2}x + y^2",
@@ -243,6 +247,7 @@ two_minima = Surface(
     start=(0.5, 1.2),
 )
 
+#: Rosenbrock's curved valley, minimum at (1, 1): a classic optimizer test.
 rosenbrock = Surface(
     name="rosenbrock",
     formula=r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
