@@ -1,0 +1,352 @@
+"""The checkers of Chapter 1: solutions pass, stubs get "Not yet", typical slips get their hint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlib.exercises import evaluate, registered
+from nnlib.neurons import AND, OR, McCullochPittsUnit
+
+
+def stub(*args):
+    raise NotImplementedError  # your code here
+
+
+def assert_hint(verdict, *fragments):
+    assert not verdict.passed, verdict
+    text = f"{verdict.message} {verdict.hint}"
+    for fragment in fragments:
+        assert fragment in text, text
+
+
+def test_all_chapter_1_exercises_are_registered():
+    assert registered("ch01") == [
+        "ch01.and_gate",
+        "ch01.decade_counts",
+        "ch01.hebb_update",
+        "ch01.longest_gap",
+        "ch01.nand_unit",
+        "ch01.perceptron_predict",
+        "ch01.perceptron_step",
+        "ch01.xor_gate",
+    ]
+
+
+@pytest.mark.parametrize("exercise_id", registered("ch01"))
+def test_stub_gets_not_yet(exercise_id):
+    verdict = evaluate(exercise_id, stub)
+    assert not verdict.passed
+    assert str(verdict).startswith("❌ Not yet.")
+    assert "NotImplementedError" in verdict.message
+
+
+@pytest.mark.parametrize("exercise_id", registered("ch01"))
+def test_forgotten_return_is_named(exercise_id):
+    def forgot(*args):
+        return None
+
+    assert_hint(evaluate(exercise_id, forgot), "None", "return")
+
+
+# --- decade_counts -----------------------------------------------------------------------------
+
+
+def decade_counts(years):
+    counts = {}
+    for y in years:
+        counts[y // 10 * 10] = counts.get(y // 10 * 10, 0) + 1
+    return counts
+
+
+def test_decade_counts_solution():
+    assert evaluate("ch01.decade_counts", decade_counts).passed
+
+
+def test_decade_counts_counter_is_fine():
+    from collections import Counter
+
+    assert evaluate("ch01.decade_counts", lambda ys: Counter(y // 10 * 10 for y in ys)).passed
+
+
+def test_decade_counts_without_times_ten():
+    def wrong(years):
+        return {d // 10: n for d, n in decade_counts(years).items()}
+
+    assert_hint(evaluate("ch01.decade_counts", wrong), "multiply back by 10")
+
+
+def test_decade_counts_with_round():
+    def wrong(years):
+        out = {}
+        for y in years:
+            out[round(y, -1)] = out.get(round(y, -1), 0) + 1
+        return out
+
+    assert_hint(evaluate("ch01.decade_counts", wrong), "round() goes to the nearest ten")
+
+
+def test_decade_counts_with_empty_decades():
+    def wrong(years):
+        out = {d: 0 for d in range(1940, 2030, 10)}
+        out.update(decade_counts(years))
+        return out
+
+    assert_hint(evaluate("ch01.decade_counts", wrong), "at least one year")
+
+
+def test_decade_counts_list_instead_of_dict():
+    assert_hint(evaluate("ch01.decade_counts", lambda ys: list(ys)), "not a dict")
+
+
+# --- longest_gap -------------------------------------------------------------------------------
+
+
+def longest_gap(years):
+    ys = sorted(years)
+    return max(zip(ys, ys[1:], strict=False), key=lambda pair: pair[1] - pair[0])
+
+
+def test_longest_gap_solution():
+    assert evaluate("ch01.longest_gap", longest_gap).passed
+
+
+def test_longest_gap_without_sorting():
+    def wrong(years):
+        return max(zip(years, years[1:], strict=False), key=lambda p: p[1] - p[0])
+
+    assert_hint(evaluate("ch01.longest_gap", wrong), "Sort the years first")
+
+
+def test_longest_gap_returns_the_length():
+    def wrong(years):
+        a, b = longest_gap(years)
+        return b - a
+
+    assert_hint(evaluate("ch01.longest_gap", wrong), "not its length")
+
+
+def test_longest_gap_reversed_pair():
+    assert_hint(
+        evaluate("ch01.longest_gap", lambda ys: longest_gap(ys)[::-1]), "earlier year first"
+    )
+
+
+def test_longest_gap_not_a_pair():
+    assert_hint(evaluate("ch01.longest_gap", lambda ys: "1969-1986"), "tuple of two years")
+
+
+# --- and_gate ----------------------------------------------------------------------------------
+
+
+def test_and_gate_solution_and_variants():
+    assert evaluate("ch01.and_gate", lambda a, b: 1 if a + b >= 2 else 0).passed
+    assert evaluate("ch01.and_gate", lambda a, b: a + b >= 2).passed  # a bool is fine
+    assert evaluate("ch01.and_gate", lambda a, b: AND([a, b])).passed
+
+
+def test_and_gate_threshold_too_low():
+    assert_hint(evaluate("ch01.and_gate", lambda a, b: int(a + b >= 1)), "threshold is too low")
+
+
+def test_and_gate_threshold_too_high():
+    assert_hint(evaluate("ch01.and_gate", lambda a, b: int(a + b >= 3)), "stays silent on (1, 1)")
+
+
+def test_and_gate_fires_without_input():
+    assert_hint(evaluate("ch01.and_gate", lambda a, b: int(a + b >= 0)), "above 0")
+
+
+def test_and_gate_returns_the_sum():
+    assert_hint(evaluate("ch01.and_gate", lambda a, b: a + b), "not the weighted sum")
+
+
+def test_and_gate_returns_text():
+    assert_hint(evaluate("ch01.and_gate", lambda a, b: "on"), "the number 0 or 1")
+
+
+# --- nand_unit ---------------------------------------------------------------------------------
+
+
+def test_nand_unit_solution():
+    assert evaluate("ch01.nand_unit", lambda: McCullochPittsUnit([-1, -1], -1.5)).passed
+    assert evaluate("ch01.nand_unit", lambda: McCullochPittsUnit([-1, -1], -1)).passed
+
+
+def test_nand_unit_that_is_and():
+    assert_hint(evaluate("ch01.nand_unit", lambda: McCullochPittsUnit([1, 1], 2)), "That is AND")
+
+
+def test_nand_unit_silent_without_input():
+    unit = McCullochPittsUnit([-1, -1], 0.5)
+    assert_hint(evaluate("ch01.nand_unit", lambda: unit), "threshold <= 0")
+
+
+def test_nand_unit_fires_on_both():
+    unit = McCullochPittsUnit([-1, -1], -2)
+    assert_hint(evaluate("ch01.nand_unit", lambda: unit), "It fires on (1, 1)")
+
+
+def test_nand_unit_threshold_too_high_for_one_input():
+    unit = McCullochPittsUnit([-1, -1], -0.5)
+    assert_hint(evaluate("ch01.nand_unit", lambda: unit), "single active input")
+
+
+def test_nand_unit_not_a_unit():
+    assert_hint(evaluate("ch01.nand_unit", lambda: ([-1, -1], -1.5)), "Return a unit")
+
+
+def test_nand_unit_wrong_size():
+    unit = McCullochPittsUnit([-1, -1, -1], -2.5)
+    assert_hint(evaluate("ch01.nand_unit", lambda: unit), "give two weights")
+
+
+# --- xor_gate ----------------------------------------------------------------------------------
+
+
+def test_xor_gate_solution():
+    def xor_gate(a, b):
+        nand = McCullochPittsUnit([-1, -1], -1.5)
+        return AND([OR([a, b]), nand([a, b])])
+
+    assert evaluate("ch01.xor_gate", xor_gate).passed
+
+
+def test_xor_gate_that_is_or():
+    assert_hint(evaluate("ch01.xor_gate", lambda a, b: OR([a, b])), "That is OR", "NAND")
+
+
+def test_xor_gate_that_is_xnor():
+    assert_hint(evaluate("ch01.xor_gate", lambda a, b: int(a == b)), "XNOR")
+
+
+def test_xor_gate_that_is_and():
+    assert_hint(evaluate("ch01.xor_gate", lambda a, b: AND([a, b])), "That is AND")
+
+
+def test_xor_gate_other_wrong_answer():
+    assert_hint(evaluate("ch01.xor_gate", lambda a, b: 0), "two layers")
+
+
+# --- hebb_update -------------------------------------------------------------------------------
+
+
+def test_hebb_update_solution():
+    assert evaluate("ch01.hebb_update", lambda W, x, y, lr: W + lr * np.outer(y, x)).passed
+
+
+def test_hebb_update_transposed():
+    verdict = evaluate("ch01.hebb_update", lambda W, x, y, lr: W.T + lr * np.outer(x, y))
+    assert_hint(verdict, "np.outer(y, x)", "Rows of W belong to the outputs")
+
+
+def test_hebb_update_forgets_lr():
+    assert_hint(evaluate("ch01.hebb_update", lambda W, x, y, lr: W + np.outer(y, x)), "lr")
+
+
+def test_hebb_update_returns_only_the_change():
+    verdict = evaluate("ch01.hebb_update", lambda W, x, y, lr: lr * np.outer(y, x))
+    assert_hint(verdict, "only the change")
+
+
+def test_hebb_update_in_place():
+    def wrong(W, x, y, lr):
+        W += lr * np.outer(y, x)
+        return W
+
+    assert_hint(evaluate("ch01.hebb_update", wrong), "in place")
+
+
+def test_hebb_update_other_wrong_value():
+    verdict = evaluate("ch01.hebb_update", lambda W, x, y, lr: W - lr * np.outer(y, x))
+    assert_hint(verdict, "expected", "product of the activities")
+
+
+# --- perceptron_predict ------------------------------------------------------------------------
+
+
+def test_perceptron_predict_solution():
+    ok = evaluate("ch01.perceptron_predict", lambda w, b, X: (X @ w + b >= 0).astype(int))
+    assert ok.passed
+    assert evaluate("ch01.perceptron_predict", lambda w, b, X: X @ w + b >= 0).passed
+
+
+def test_perceptron_predict_strict_inequality():
+    verdict = evaluate("ch01.perceptron_predict", lambda w, b, X: (X @ w + b > 0).astype(int))
+    assert_hint(verdict, "use >= 0")
+
+
+def test_perceptron_predict_plus_minus_one():
+    verdict = evaluate("ch01.perceptron_predict", lambda w, b, X: np.where(X @ w + b >= 0, 1, -1))
+    assert_hint(verdict, "not -1 and +1")
+
+
+def test_perceptron_predict_forgets_bias():
+    verdict = evaluate("ch01.perceptron_predict", lambda w, b, X: (X @ w >= 0).astype(int))
+    assert_hint(verdict, "Add the bias")
+
+
+def test_perceptron_predict_returns_scores():
+    verdict = evaluate("ch01.perceptron_predict", lambda w, b, X: X @ w + b)
+    assert_hint(verdict, "Threshold the score")
+
+
+def test_perceptron_predict_wrong_shape():
+    verdict = evaluate("ch01.perceptron_predict", lambda w, b, X: 1)
+    assert_hint(verdict, "shape")
+
+
+# --- perceptron_step ---------------------------------------------------------------------------
+
+
+def perceptron_step(w, b, x, y, lr):
+    y_hat = 1 if x @ w + b >= 0 else 0
+    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+
+
+def test_perceptron_step_solution():
+    assert evaluate("ch01.perceptron_step", perceptron_step).passed
+
+
+def test_perceptron_step_reversed_sign():
+    def wrong(w, b, x, y, lr):
+        y_hat = 1 if x @ w + b >= 0 else 0
+        return w + lr * (y_hat - y) * x, b + lr * (y_hat - y)
+
+    assert_hint(evaluate("ch01.perceptron_step", wrong), "sign is reversed")
+
+
+def test_perceptron_step_forgets_bias():
+    def wrong(w, b, x, y, lr):
+        return perceptron_step(w, b, x, y, lr)[0], b
+
+    assert_hint(evaluate("ch01.perceptron_step", wrong), "The bias learns too")
+
+
+def test_perceptron_step_updates_when_right():
+    def wrong(w, b, x, y, lr):
+        s = 1 if y == 1 else -1
+        return w + lr * s * x, b + lr * s
+
+    assert_hint(evaluate("ch01.perceptron_step", wrong), "already right", "nothing may change")
+
+
+def test_perceptron_step_forgets_lr():
+    def wrong(w, b, x, y, lr):
+        y_hat = 1 if x @ w + b >= 0 else 0
+        return w + (y - y_hat) * x, b + (y - y_hat)
+
+    assert_hint(evaluate("ch01.perceptron_step", wrong), "learning rate")
+
+
+def test_perceptron_step_in_place():
+    def wrong(w, b, x, y, lr):
+        y_hat = 1 if x @ w + b >= 0 else 0
+        w += lr * (y - y_hat) * x
+        return w, b + lr * (y - y_hat)
+
+    assert_hint(evaluate("ch01.perceptron_step", wrong), "in place")
+
+
+def test_perceptron_step_not_a_pair():
+    assert_hint(evaluate("ch01.perceptron_step", lambda w, b, x, y, lr: w), "Return a pair")

@@ -1,0 +1,189 @@
+"""Tests of nnlib.history: the milestone data, the eras, the table and the timeline."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pytest
+from conftest import ROOT
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from nnlib import history  # noqa: E402
+from nnlib.history import (  # noqa: E402
+    Milestone,
+    chapter_link,
+    eras,
+    milestone,
+    milestones,
+    table_html,
+    table_markdown,
+    timeline,
+    winters,
+)
+
+BIB_KEYS = set(re.findall(r"@\w+\{([^,\s]+),", (ROOT / "book/references.bib").read_text()))
+CHAPTER_FOLDERS = (
+    "01_history",
+    "02_neurons",
+    "03_activations",
+    "04_backprop",
+    "05_architectures",
+    "06_applications",
+)
+
+
+def test_the_twelve_milestones_of_the_syllabus():
+    years = [m.year for m in milestones()]
+    assert years == [1943, 1949, 1958, 1969, 1986, 1989, 1997, 2006, 2012, 2014, 2015, 2017]
+
+
+def test_milestones_are_sorted_and_a_fresh_list():
+    ms = milestones()
+    assert ms == sorted(ms, key=lambda m: m.year)
+    ms.clear()
+    assert len(milestones()) == 12
+
+
+def test_every_field_is_filled():
+    for m in milestones():
+        assert isinstance(m, Milestone)
+        assert m.people and all(p.strip() for p in m.people)
+        assert m.title and m.idea.endswith(".") and m.why.endswith(".")
+        assert re.match(r"Chapter [1-6], ", m.chapter), m.chapter
+
+
+@pytest.mark.parametrize("m", milestones(), ids=lambda m: str(m.year))
+def test_citation_key_is_in_references_bib(m):
+    assert m.cite_key in BIB_KEYS
+
+
+@pytest.mark.parametrize("m", milestones(), ids=lambda m: str(m.year))
+def test_page_exists_and_lives_in_a_chapter_folder(m):
+    if m.page is None:
+        pytest.skip("chapter not written yet")
+    parts = m.page.split("/")
+    assert parts[0] == "book" and parts[1] in CHAPTER_FOLDERS
+    assert (ROOT / f"{m.page}.md").exists() or (ROOT / f"{m.page}.ipynb").exists(), m.page
+    number = int(parts[1][:2])
+    assert m.chapter.startswith(f"Chapter {number},")
+
+
+def test_the_claims_the_timeline_notebook_makes():
+    assert milestone(1986).year - milestone(1969).year == 17
+    assert "Rumelhart" in milestone(1986).people
+    assert milestone(1958).people == ("Rosenblatt",)
+
+
+def test_authors_string():
+    assert milestone(1949).authors == "Hebb"
+    assert milestone(1943).authors == "McCulloch and Pitts"
+    assert milestone(1986).authors == "Rumelhart, Hinton and Williams"
+
+
+def test_short_authors():
+    assert milestone(1989).short_authors == "LeCun et al."
+    assert milestone(1986).short_authors == "Rumelhart, Hinton and Williams"
+    assert "LeCun et al." in table_markdown() and "Boser" not in table_html()
+
+
+def test_milestone_lookup_errors():
+    with pytest.raises(ValueError, match="no milestone in 1950; the milestones are from 1943"):
+        milestone(1950)
+    with pytest.raises(TypeError, match="year must be an int"):
+        milestone("1958")
+    with pytest.raises(TypeError, match="year must be an int"):
+        milestone(True)
+
+
+def test_eras_cover_the_history_without_gaps():
+    es = eras()
+    assert es[0].start == 1943
+    for a, b in zip(es, es[1:], strict=False):
+        assert a.end == b.start
+    assert es[-1].end >= 2017
+
+
+def test_winters():
+    ws = winters()
+    assert [w.name for w in ws] == ["First winter", "Second winter"]
+    assert ws[0].start == 1969  # Perceptrons
+    assert all(w.winter for w in ws)
+    # backprop ends the first winter's aftermath inside the revival, not inside a winter
+    assert not any(w.start < 1986 < w.end for w in ws)
+
+
+def test_module_data_is_immutable():
+    with pytest.raises(AttributeError):
+        history.MILESTONES[0].year = 1900
+    assert isinstance(history.MILESTONES, tuple)
+
+
+def test_chapter_link_picks_the_source_extension():
+    assert chapter_link(milestone(1943)) == "02_mcculloch_pitts.ipynb"
+    assert chapter_link(milestone(1986)) == "../04_backprop/index.md"
+    assert chapter_link(milestone(1986), relative_to="book") == "04_backprop/index.md"
+    assert chapter_link(milestone(1943), ext=".html") == "02_mcculloch_pitts.html"
+
+
+def test_chapter_link_without_page_is_empty():
+    assert chapter_link(milestone(2017)) == ""
+
+
+def test_chapter_link_errors():
+    with pytest.raises(TypeError, match="expected a Milestone"):
+        chapter_link(1943)
+    with pytest.raises(ValueError, match="ext must be"):
+        chapter_link(milestone(1943), ext=".pdf")
+
+
+def test_table_html():
+    text = table_html()
+    assert text.startswith("<table") and text.endswith("</table>")
+    assert text.count("<tr>") == 1 + 12
+    assert '<a href="../04_backprop/index.html">Chapter 4, Learning</a>' in text
+    assert "(to come)" in text
+    assert "McCulloch and Pitts" in text
+
+
+def test_table_html_escapes():
+    assert "&" not in re.sub(r"&(amp|lt|gt|quot|#x27);", "", table_html())
+
+
+def test_table_markdown():
+    lines = table_markdown().splitlines()
+    assert len(lines) == 2 + 12
+    assert lines[0].startswith("| Year |")
+    assert all(line.count("|") - line.count("\\|") == 6 for line in lines)
+    assert "[Chapter 1, History](02_mcculloch_pitts.ipynb)" in lines[2]
+    assert "[Chapter 4, Learning](../04_backprop/index.md)" in table_markdown()
+
+
+def test_timeline_draws_every_milestone_with_labels():
+    ax = timeline()
+    texts = [t.get_text() for t in ax.texts]
+    for m in milestones():
+        assert any(t.startswith(f"{m.year} {m.title}") for t in texts), m.year
+    assert "first winter" in texts and "second winter" in texts
+    assert ax.get_title() and ax.get_xlabel() == "Year"
+    assert ax.get_xlim() == (1938, 2022)
+    plt.close(ax.figure)
+
+
+def test_timeline_on_given_axes_and_range():
+    fig, ax = plt.subplots()
+    assert timeline(ax, start=1940, end=1990) is ax
+    labels = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("1986") for t in labels)
+    assert not any(t.startswith("2012") for t in labels)
+    plt.close(fig)
+
+
+def test_timeline_errors():
+    with pytest.raises(ValueError, match="start must be before end"):
+        timeline(start=2000, end=1990)
+    with pytest.raises(TypeError, match="start must be an int year"):
+        timeline(start=1940.5)
