@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -207,4 +208,6 @@ def check(exercise_id: str, answer) -> None:
     answer : callable or object
         What the exercise asks for: usually a function, sometimes a value.
     """
-    print(evaluate(exercise_id, answer))
+    # One write, so the verdict arrives as one output chunk (print may send the text and its
+    # newline separately, which shows as two boxes in some front ends).
+    sys.stdout.write(f"{evaluate(exercise_id, answer)}\n")
