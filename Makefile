@@ -42,22 +42,22 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/pytest tests -m "not html" -n $(JOBS) -q
+	$(BIN)/pytest tests -m "not html" -n $(JOBS) -q -p no:cacheprovider
 
 nbval: $(STAMP)
 	$(BIN)/pytest book $(NBVAL) -n $(JOBS) --dist loadfile -q -p no:cacheprovider
 
 html: $(STAMP)
-	$(BIN)/pytest tests -m html -q
+	$(BIN)/pytest tests -m html -q -p no:cacheprovider
 
 test: $(STAMP)
 	@$(PY) tools/run_checks.py \
 	  "lint (ruff check)=$(BIN)/ruff check ." \
 	  "lint (ruff format)=$(BIN)/ruff format --check ." \
-	  "unit tests=$(BIN)/pytest tests -m 'not html' -n $(JOBS) -q" \
+	  "unit tests=$(BIN)/pytest tests -m 'not html' -n $(JOBS) -q -p no:cacheprovider" \
 	  "nbval (strict)=$(BIN)/pytest book $(NBVAL) -n $(JOBS) --dist loadfile -q -p no:cacheprovider" \
 	  "book build (-W)=$(MAKE) --no-print-directory build" \
-	  "built HTML checks=$(BIN)/pytest tests -m html -q"
+	  "built HTML checks=$(BIN)/pytest tests -m html -q -p no:cacheprovider"
 
 execute: $(STAMP)
 	$(PY) tools/nbtools.py execute $(NB)
