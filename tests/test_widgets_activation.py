@@ -121,9 +121,22 @@ def test_static_figure_titles_and_labels():
     assert fig._suptitle is not None and fig._suptitle.get_text()
     for ax in visible:
         assert ax.get_title()
-        assert ax.get_xlabel() == "pre-activation x"
-        assert ax.get_ylabel()
         assert len(ax.get_lines()) >= 2
+    # Labels on the outer panels only (left column, bottom row), one legend for the grid.
+    assert [bool(ax.get_ylabel()) for ax in visible] == [True, False, False] * 2
+    assert [ax.get_xlabel() for ax in visible] == [""] * 3 + ["pre-activation x"] * 3
+    assert [ax.get_legend() is not None for ax in visible] == [True] + [False] * 5
+
+
+def test_static_figure_labels_the_panel_above_a_gap():
+    # 8 panels on a 3 x 3 grid: the last column ends in row 2, so its x axis is labelled there.
+    fig = static_figure([(name, None) for name in EXPLORER_ACTIVATIONS])
+    middle_right = fig.axes[5]
+    assert middle_right.get_visible() and not fig.axes[8].get_visible()
+    assert middle_right.get_xlabel() == "pre-activation x"
+    fig.canvas.draw()
+    assert any(t.get_text() for t in middle_right.get_xticklabels())
+    assert not any(t.get_text() for t in fig.axes[2].get_xticklabels())
 
 
 def test_static_figure_custom_settings_hides_spare_axes():
@@ -175,3 +188,13 @@ def test_static_figure_rejects_bad_settings():
         static_figure([])
     with pytest.raises(TypeError, match="pair"):
         static_figure(["relu"])
+
+
+def test_controls_fit_a_narrow_column():
+    explorer = activation_explorer("elu")
+    menu, sliders = explorer.ui.children[0].children
+    assert menu is explorer.dropdown
+    assert list(sliders.children) == [explorer.range_slider, explorer.param_slider]
+    assert sliders.layout.flex_flow == "row wrap"  # the sliders wrap instead of shrinking
+    for w in (explorer.dropdown, explorer.range_slider, explorer.param_slider):
+        assert w.style.description_width == "initial"  # descriptions are not cut off

@@ -47,7 +47,7 @@ def _as_array(got, what: str) -> np.ndarray:
 
 @exercise(
     "ch03.collapse_linear",
-    success="Two linear layers are one linear layer: W = W1 @ W2 and b = b1 @ W2 + b2.",
+    success="Two linear layers are one: W = W1 @ W2 and b = b1 @ W2 + b2.",
 )
 def _(collapse):
     rng = np.random.default_rng(3)
@@ -182,7 +182,7 @@ def _(sigmoid_grad):
 
 @exercise(
     "ch03.leaky_relu",
-    success="Leaky ReLU keeps a small slope for negative inputs, so its gradient never dies.",
+    success="Leaky ReLU keeps a slope for x < 0, so its gradient never dies.",
 )
 def _(leaky_relu):
     from nnlib.activations import leaky_relu as reference

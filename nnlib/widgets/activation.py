@@ -231,12 +231,21 @@ def static_figure(settings=STATIC_SETTINGS, x_min: float = -5.0, x_max: float = 
 
     with style():
         fig, axes = plt.subplots(
-            n_rows, n_cols, figsize=(3.6 * n_cols, 2.8 * n_rows), squeeze=False, sharex=True
+            n_rows, n_cols, figsize=(2.9 * n_cols, 2.3 * n_rows + 0.4), squeeze=False, sharex=True
         )
-        for ax, (name, param) in zip(axes.flat, settings, strict=False):
+        for i, (ax, (name, param)) in enumerate(zip(axes.flat, settings, strict=False)):
             plot_activation(name, x_min, x_max, param, ax=ax)
+            if i > 0:  # one legend is enough: the suptitle says which line is which
+                ax.get_legend().remove()
+            if i % n_cols:
+                ax.set_ylabel("")
         for ax in axes.flat[len(settings) :]:
             ax.set_visible(False)
+        for column in axes.T:  # the x label and tick labels under each column's lowest panel
+            shown = [ax for ax in column if ax.get_visible()]
+            for ax in shown[:-1]:
+                ax.set_xlabel("")
+            shown[-1].tick_params(axis="x", labelbottom=True)
         fig.suptitle("Activation functions (solid) and their derivatives (dashed)")
         fig.tight_layout()
     return fig
@@ -275,14 +284,24 @@ class ActivationExplorer:
         self.figure = None
         self._updating = False
         options = [(_label(key), key) for key in EXPLORER_ACTIVATIONS]
-        self.dropdown = widgets.Dropdown(options=options, value=name, description="function")
-        self.range_slider = widgets.FloatSlider(
-            value=float(x_range), min=1.0, max=20.0, step=0.5, description="x range ±"
+        labels = {"description_width": "initial"}  # show descriptions in full
+        self.dropdown = widgets.Dropdown(
+            options=options, value=name, description="function", style=labels
         )
-        self.param_slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.01)
+        self.range_slider = widgets.FloatSlider(
+            value=float(x_range), min=1.0, max=20.0, step=0.5, description="x range ±", style=labels
+        )
+        self.param_slider = widgets.FloatSlider(
+            value=0.0, min=0.0, max=1.0, step=0.01, style=labels
+        )
         self._set_param_slider(name, value)
         self.output = widgets.Output()
-        controls = widgets.HBox([self.dropdown, self.range_slider, self.param_slider])
+        # The menu on one line, the sliders below it (side by side where there is room), so
+        # the controls fit a narrow column such as the book's.
+        sliders = widgets.HBox(
+            [self.range_slider, self.param_slider], layout=widgets.Layout(flex_flow="row wrap")
+        )
+        controls = widgets.VBox([self.dropdown, sliders])
         self.ui = widgets.VBox([controls, self.output])
         self.dropdown.observe(self._on_name, names="value")
         self.range_slider.observe(self.update, names="value")
