@@ -123,3 +123,11 @@ def test_learning_rate_figure_rejects_too_many_panels():
         descent.learning_rate_figure(lrs=[0.1] * 7)
     with pytest.raises(ValueError, match=r"shape \(k, 2\)"):
         descent.describe_run(bowl, np.zeros(3), 2)
+
+
+def test_learning_rate_figure_puts_two_maps_a_row_for_four_rates():
+    fig = descent.learning_rate_figure("ravine", lrs=(0.05, 0.3, 0.45, 0.52), steps=10)
+    maps = [ax for ax in fig.axes if ax.get_title().startswith("lr = ")]
+    assert len(maps) == 4
+    assert len({round(ax.get_position().x0, 3) for ax in maps}) == 2  # two columns
+    assert fig.get_size_inches()[0] <= 8, "narrow enough to read at a book's width"

@@ -154,10 +154,11 @@ def learning_rate_figure(
     steps: int = 40,
     start=None,
 ):
-    """The static companion of the widget: several learning rates side by side.
+    """The static companion of the widget: several learning rates, one map each.
 
-    One contour map per learning rate with its path (titled with how the run ended), and
-    below them the loss per step of every run on one log-scale plot.
+    One contour map per learning rate with its path (titled with how the run ended), two or
+    three maps to a row so that the figure stays readable at a book's width, and below them
+    the loss per step of every run on one log-scale plot.
 
     Taught in: Chapter 4, Learning (gradient descent).
 
@@ -189,29 +190,32 @@ def learning_rate_figure(
         runs.append((lr, descend(surf.grad, point, lr, steps)))
     surface = surf
     k = len(lrs)
+    # Two maps a row for 2 or 4 rates, three for 3, 5 or 6: readable at a book's width.
+    ncols = 2 if k in (2, 4) else min(k, 3)
+    nrows = -(-k // ncols)
     with style():
-        fig = plt.figure(figsize=(3.2 * k, 6.4))
-        grid = fig.add_gridspec(2, k, height_ratios=(1.1, 1))
-        ax_loss = fig.add_subplot(grid[1, :])
+        fig = plt.figure(figsize=(max(3.7 * ncols, 7.0), 3.3 * nrows + 3.2), dpi=85)
+        grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=(1.0,) * nrows + (0.9,))
+        ax_loss = fig.add_subplot(grid[nrows, :])
         for i, (lr, path) in enumerate(runs):
-            ax = fig.add_subplot(grid[0, i])
+            ax = fig.add_subplot(grid[i // ncols, i % ncols])
             contour_with_paths(
                 surface.f,
                 surface.xlim,
                 surface.ylim,
                 ax=ax,
-                resolution=120,
+                resolution=100,
                 log_levels=surface.log_levels,
-                title=f"lr = {lr:g}: {describe_run(surface, path, steps)}",
+                title=f"lr = {lr:g}\n{describe_run(surface, path, steps)}",
                 xlabel="$x$",
-                ylabel="$y$" if i == 0 else "",
+                ylabel="$y$" if i % ncols == 0 else "",
             )
             colour = PALETTE[i % len(PALETTE)]
             ax.plot(path[:, 0], path[:, 1], "-o", color="white", ms=2, lw=1.2)
             ax.plot(*path[0], "s", color=colour, ms=6, markeredgecolor="black")
             if len(path) == steps + 1:
                 ax.plot(*path[-1], "*", color=colour, ms=11, markeredgecolor="black")
-            ax.title.set_fontsize(8.5)
+            ax.title.set_fontsize(10)
             ax_loss.semilogy(_gap(surface, path), "-o", ms=2, color=colour, label=f"lr = {lr:g}")
         ax_loss.set_xlim(0, steps)
         ax_loss.set_title(f"Gradient descent on the {surface.name}: loss per step")
