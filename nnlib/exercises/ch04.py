@@ -15,4 +15,730 @@ __all__: list[str] = []
 
 # --- Notebooks 01-03: losses, gradient descent, autograd ------------------------------------
 
+
+def _closest_mistake(got, expected, what, mistakes, hint, atol=1e-6):
+    """Pass if ``got`` matches ``expected``; else fail with the hint of a known mistake.
+
+    ``mistakes`` is a list of ``(value, hint)`` pairs: what a typical wrong answer returns and
+    the nudge for it. An answer that matches none gets ``hint``.
+    """
+    if got is None:
+        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise Fail(f"{what} returned {got!r}, which is not a number or an array.", hint) from None
+    if not np.all(np.isfinite(got_arr)):
+        raise Fail(f"{what} returned NaN or infinity.", hint)
+    exp_arr = np.asarray(expected, dtype=float)
+    if got_arr.shape != exp_arr.shape:
+        expect_close(got_arr, exp_arr, what, hint)  # explains the wrong shape
+    if np.allclose(got_arr, exp_arr, rtol=1e-6, atol=atol):
+        return
+    message = f"{what} gave {_show(got_arr)}; expected {_show(exp_arr)}."
+    for value, mistake_hint in mistakes:
+        wrong = np.asarray(value, dtype=float)
+        if got_arr.shape == wrong.shape and np.allclose(got_arr, wrong, rtol=1e-6, atol=atol):
+            raise Fail(message, mistake_hint)
+    raise Fail(message, hint)
+
+
+def _show(arr: np.ndarray) -> str:
+    """A number or an array, rounded for a verdict message."""
+    if arr.ndim == 0:
+        return f"{float(arr):.4g}"
+    return np.array2string(arr, separator=", ", formatter={"float_kind": lambda v: f"{v:.4g}"})
+
+
+_MSE_CASES = [
+    (np.array([0.5, 2.0, -1.0]), np.array([1.0, 1.0, 0.0])),
+    (np.array([[0.2, -0.4, 1.5], [3.0, 0.0, -2.0]]), np.array([[0.0, 0.0, 1.0], [2.0, 1.0, -2.5]])),
+    (np.array([4.0]), np.array([1.0])),
+]
+
+
+@exercise("ch04.mse", success="Your mean squared error matches on every case.")
+def _(mse):
+    for pred, target in _MSE_CASES:
+        diff = pred - target
+        what = f"mse({pred.tolist()}, {target.tolist()})"
+        _closest_mistake(
+            mse(pred.copy(), target.copy()),
+            np.mean(diff**2),
+            what,
+            [
+                (np.sum(diff**2), "Average over the elements (np.mean), don't just add them up."),
+                (np.sqrt(np.mean(diff**2)), "No square root: that would be the RMSE."),
+                (np.mean(np.abs(diff)), "Square the differences instead of taking |.|."),
+                (
+                    np.mean(diff),
+                    "Square each difference before averaging; otherwise errors "
+                    "of opposite sign cancel out.",
+                ),
+                (
+                    0.5 * np.mean(diff**2),
+                    "No factor 1/2 here: nnlib and torch define MSE as the "
+                    "plain mean of the squares.",
+                ),
+            ],
+            "MSE is the mean, over all elements, of (pred - target) squared.",
+        )
+
+
+@exercise("ch04.mse_grad", success="Your gradient of the MSE is right on every case.")
+def _(mse_grad):
+    for pred, target in _MSE_CASES:
+        diff = pred - target
+        n = diff.size
+        _closest_mistake(
+            mse_grad(pred.copy(), target.copy()),
+            2 * diff / n,
+            f"mse_grad({pred.tolist()}, {target.tolist()})",
+            [
+                (
+                    2 * diff,
+                    "Divide by n: the 1/n of the mean carries into every partial derivative.",
+                ),
+                (diff / n, "The square's derivative brings down a factor 2."),
+                (
+                    -2 * diff / n,
+                    "Wrong sign: the loss grows when pred moves away from target, "
+                    "so d/dpred of (pred - target)**2 is +2 (pred - target).",
+                ),
+                (diff, "Two factors are missing: the 2 from the square and the 1/n from the mean."),
+                (
+                    np.full_like(diff, 2 * np.mean(diff)),
+                    "Return one partial derivative per "
+                    "prediction (an array shaped like pred), not a single number.",
+                ),
+            ],
+            "Differentiate mean((pred - target)**2) with respect to each prediction.",
+        )
+
+
+_BCE_CASES = [
+    (np.array([0.9, 0.2, 0.6, 0.3]), np.array([1.0, 0.0, 1.0, 1.0])),
+    (np.array([0.01, 0.99]), np.array([1.0, 0.0])),
+    (np.array([0.5, 0.75, 0.1]), np.array([0.0, 1.0, 0.0])),
+]
+
+
+@exercise("ch04.bce", success="Your binary cross-entropy matches on every case.")
+def _(bce):
+    for p, y in _BCE_CASES:
+        terms = y * np.log(p) + (1 - y) * np.log(1 - p)
+        with np.errstate(all="ignore"):  # a log of 0 in the reader's code is reported below
+            got = bce(p.copy(), y.copy())
+        _closest_mistake(
+            got,
+            -np.mean(terms),
+            f"bce({p.tolist()}, {y.tolist()})",
+            [
+                (
+                    np.mean(terms),
+                    "The logarithm of a probability is negative: put a minus "
+                    "sign in front so the loss is positive.",
+                ),
+                (-np.sum(terms), "Average over the examples (np.mean), don't just add them up."),
+                (
+                    -np.mean(y * np.log(p)),
+                    "An example with y = 0 must cost something too: add "
+                    "the (1 - y) * log(1 - p) term.",
+                ),
+                (-np.mean(terms) / np.log(10), "Use the natural logarithm, np.log."),
+                (-np.mean(terms) / np.log(2), "Use the natural logarithm, np.log."),
+            ],
+            "BCE is -mean(y * log(p) + (1 - y) * log(1 - p)); take logs of the predictions p, "
+            "not of the labels y.",
+        )
+
+
+_STEP_CASES = [
+    (np.array([1.0, -2.0]), np.array([0.5, 0.5]), 0.1),
+    (np.array([3.0]), np.array([-4.0]), 0.25),
+    (np.array([0.0, 1.0, 2.0]), np.array([1.0, -1.0, 2.0]), 0.5),
+]
+
+
+@exercise("ch04.gd_step", success="Your gradient descent step is right.")
+def _(gd_step):
+    for w, g, lr in _STEP_CASES:
+        _closest_mistake(
+            gd_step(w.copy(), g.copy(), lr),
+            w - lr * g,
+            f"gd_step({w.tolist()}, {g.tolist()}, lr={lr})",
+            [
+                (w + lr * g, "The gradient points uphill: step against it (subtract)."),
+                (w - g, "Scale the gradient by the learning rate lr."),
+                (-lr * g, "Return the new parameters w - lr * grad, not only the step."),
+                (w - lr, "Multiply lr by the gradient."),
+            ],
+            "One step of gradient descent is w_new = w - lr * grad.",
+        )
+
+
+@exercise("ch04.lr_limit", success="That is the edge of stability: 2 / c.")
+def _(lr_limit):
+    for c in (0.8, 3.0, 10.0):
+        _closest_mistake(
+            lr_limit(c),
+            2.0 / c,
+            f"lr_limit({c})",
+            [
+                (
+                    1.0 / c,
+                    "At lr = 1/c one step lands exactly on the minimum. Larger steps "
+                    "overshoot, but still converge while each overshoot is smaller than the "
+                    "last: when is |1 - lr * c| < 1?",
+                ),
+                (
+                    1.0 / (2 * c),
+                    "Too small. One step multiplies w - w* by (1 - lr * c): "
+                    "when is |1 - lr * c| < 1?",
+                ),
+                (
+                    2.0 * c,
+                    "A steeper loss (larger c) needs smaller steps: the limit must "
+                    "shrink as c grows.",
+                ),
+                (
+                    c / 2.0,
+                    "A steeper loss (larger c) needs smaller steps: the limit must "
+                    "shrink as c grows.",
+                ),
+            ],
+            "Work out how one step changes the distance to the minimum, w - w*.",
+        )
+
+
+_NEURON_CASES = [(0.5, -1.2, 0.3), (2.0, 0.4, -0.1), (-1.0, 0.7, 0.2)]
+
+
+@exercise("ch04.grad_neuron", success="Chain rule applied correctly.")
+def _(grad_neuron):
+    for x, w, b in _NEURON_CASES:
+        t = np.tanh(w * x + b)
+        d = 1 - t**2
+        got = grad_neuron(x, w, b)
+        what = f"grad_neuron(x={x}, w={w}, b={b})"
+        if isinstance(got, np.ndarray):
+            got = got.tolist()
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise Fail(f"{what} returned {got!r}.", "Return a pair: (df/dw, df/db).")
+        _closest_mistake(
+            got,
+            (x * d, d),
+            what,
+            [
+                (
+                    (x, 1.0),
+                    "You differentiated w * x + b but forgot the outer function: "
+                    "multiply by tanh'(z) = 1 - tanh(z)**2.",
+                ),
+                ((x * (1 - t), 1 - t), "The derivative of tanh is 1 - tanh(z)**2 (squared)."),
+                ((d, x * d), "The order is (df/dw, df/db): you swapped them."),
+                ((w * d, d), "d(w * x + b)/dw is x, not w (w * d is df/dx)."),
+                ((x * t, t), "Use the derivative tanh'(z) = 1 - tanh(z)**2, not tanh(z)."),
+            ],
+            "With z = w * x + b: df/dw = tanh'(z) * dz/dw and df/db = tanh'(z) * dz/db.",
+        )
+
+
+_MUL_CASES = [(2.0, -3.0, 1.5), (0.5, 4.0, 1.0), (-1.25, 0.8, -2.0)]
+
+
+@exercise("ch04.mul_backward", success="That is the backward rule of multiplication.")
+def _(mul_backward):
+    for a, b, g in _MUL_CASES:
+        got = mul_backward(a, b, g)
+        what = f"mul_backward(a={a}, b={b}, grad_out={g})"
+        if isinstance(got, np.ndarray):
+            got = got.tolist()
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise Fail(f"{what} returned {got!r}.", "Return a pair: (grad_a, grad_b).")
+        _closest_mistake(
+            got,
+            (b * g, a * g),
+            what,
+            [
+                (
+                    (a * g, b * g),
+                    "d(a * b)/da is b, not a: each input's gradient uses the other input.",
+                ),
+                ((g, g), "That is the rule for addition. For out = a * b, d(out)/da = b."),
+                (
+                    (b, a),
+                    "Multiply by grad_out, the gradient arriving from above (the chain rule).",
+                ),
+            ],
+            "For out = a * b: grad_a = b * grad_out and grad_b = a * grad_out.",
+        )
+
+
 # --- Notebooks 04-07: backpropagation, optimizers, training practice ------------------------
+
+
+def _pair_or_triple(got, names: tuple[str, ...], what: str) -> tuple:
+    """The reader's tuple answer, or a Fail that says which tuple was expected."""
+    is_seq = isinstance(got, (tuple, list)) or (isinstance(got, np.ndarray) and got.ndim >= 1)
+    if not is_seq or len(got) != len(names):
+        shown = "None" if got is None else type(got).__name__
+        extra = " (did you forget a `return`?)" if got is None else ""
+        raise Fail(
+            f"{what} returned {shown}{extra}.",
+            f"Return a tuple of {len(names)}: ({', '.join(names)}).",
+        )
+    return tuple(got)
+
+
+# Dense backward: x (batch, n_in), W (n_in, n_out), grad_out (batch, n_out). The first case has
+# n_in == n_out, so that a forgotten transpose gives the right shape and the wrong numbers.
+def _dense_cases():
+    rng = np.random.default_rng(404)
+    shapes = [(5, 3, 3), (4, 3, 2), (1, 2, 4)]
+    return [
+        (rng.normal(size=(b, i)), rng.normal(size=(i, o)), rng.normal(size=(b, o)))
+        for b, i, o in shapes
+    ]
+
+
+@exercise("ch04.dense_backward", success="dW, db and dx are all right: that is Dense.backward.")
+def _(dense_backward):
+    for x, W, g in _dense_cases():
+        what = f"dense_backward(x {x.shape}, W {W.shape}, grad_out {g.shape})"
+        dW, db, dx = _pair_or_triple(
+            dense_backward(x.copy(), W.copy(), g.copy()), ("dW", "db", "dx"), what
+        )
+        b = len(x)
+        _closest_mistake(
+            dW,
+            x.T @ g,
+            f"dW of {what}",
+            [
+                (
+                    (g.T @ x),
+                    "That is dW transposed: dW must have W's shape (n_in, n_out), so it is "
+                    "x.T @ grad_out.",
+                ),
+                (
+                    x.T @ g / b,
+                    "Don't divide by the batch size: the loss's backward already "
+                    "included the 1/batch of the mean.",
+                ),
+            ],
+            "Each weight W[i, j] multiplies x[:, i] into output j: sum x[n, i] * grad_out[n, j] "
+            "over the batch.",
+        )
+        _closest_mistake(
+            db,
+            g.sum(axis=0),
+            f"db of {what}",
+            [
+                (
+                    g.mean(axis=0),
+                    "Sum over the batch, don't average: the 1/batch is already inside grad_out.",
+                ),
+                (
+                    g.sum(axis=1),
+                    "Sum over the batch axis (axis 0): db has one entry per output unit.",
+                ),
+            ],
+            "The bias is added to every row, so its gradient adds up grad_out over the rows.",
+        )
+        _closest_mistake(
+            dx,
+            g @ W.T,
+            f"dx of {what}",
+            [
+                *(
+                    [(g @ W, "Transpose W: dx = grad_out @ W.T.")]
+                    if W.shape[0] == W.shape[1]
+                    else []
+                ),
+                (g @ W.T / b, "No division by the batch size for dx either."),
+            ],
+            "Input x[n, i] reaches output j through W[i, j]: dx = grad_out @ W.T.",
+        )
+
+
+def _delta_cases():
+    rng = np.random.default_rng(405)
+    out = []
+    for b, n, m in [(3, 4, 2), (2, 3, 3), (5, 2, 4)]:
+        z = rng.normal(size=(b, n))
+        z[0, 0] = -abs(z[0, 0]) - 0.5  # at least one inactive unit
+        z[-1, -1] = abs(z[-1, -1]) + 0.5  # and one active
+        out.append((rng.normal(size=(b, m)), rng.normal(size=(n, m)), z))
+    return out
+
+
+@exercise("ch04.hidden_delta", success="That is the backward recursion for a ReLU layer.")
+def _(hidden_delta):
+    for d_next, W_next, z in _delta_cases():
+        what = f"hidden_delta(delta_next {d_next.shape}, W_next {W_next.shape}, z {z.shape})"
+        back = d_next @ W_next.T
+        _closest_mistake(
+            hidden_delta(d_next.copy(), W_next.copy(), z.copy()),
+            back * (z > 0),
+            what,
+            [
+                (
+                    back,
+                    "Multiply, element by element, by the ReLU's derivative at z: 1 where "
+                    "z > 0, else 0.",
+                ),
+                (
+                    back * np.maximum(z, 0),
+                    "Use the derivative of ReLU, (z > 0), not ReLU(z) itself.",
+                ),
+                (
+                    d_next @ W_next.T * (z < 0),
+                    "ReLU passes the gradient where z > 0 (the unit was active), and "
+                    "blocks it where z <= 0.",
+                ),
+            ],
+            "delta = (delta_next @ W_next.T) * relu'(z): back through the weights, then "
+            "through the activation.",
+        )
+
+
+_MOMENTUM_CASES = [
+    (np.array([1.0, -2.0]), np.array([0.5, 0.0]), np.array([0.2, -0.4]), 0.2, 0.9),
+    (np.array([3.0]), np.array([-1.0]), np.array([2.0]), 0.05, 0.5),
+    (np.array([0.0, 1.0, -1.0]), np.array([0.3, -0.3, 0.1]), np.array([1.0, 1.0, -2.0]), 0.3, 0.8),
+]
+
+
+@exercise("ch04.momentum_step", success="Your momentum step matches torch.optim.SGD(momentum=mu).")
+def _(momentum_step):
+    for w, v, g, lr, mu in _MOMENTUM_CASES:
+        what = f"momentum_step(w={w.tolist()}, v={v.tolist()}, g={g.tolist()}, lr={lr}, mu={mu})"
+        got_w, got_v = _pair_or_triple(
+            momentum_step(w.copy(), v.copy(), g.copy(), lr, mu), ("w_new", "v_new"), what
+        )
+        v_new = mu * v + g
+        _closest_mistake(
+            got_v,
+            v_new,
+            f"v_new of {what}",
+            [
+                (
+                    mu * v + lr * g,
+                    "Here (as in torch.optim.SGD) the velocity collects raw gradients, "
+                    "v = mu * v + g, and lr multiplies it in the weight update.",
+                ),
+                (
+                    mu * v + (1 - mu) * g,
+                    "No (1 - mu) factor: that is an exponential average; momentum here "
+                    "is v = mu * v + g.",
+                ),
+                (mu * v - g, "Add the gradient to the velocity: v = mu * v + g."),
+                (v + mu * g, "mu multiplies the old velocity, not the gradient."),
+            ],
+            "Update the velocity first: v_new = mu * v + g.",
+        )
+        _closest_mistake(
+            got_w,
+            w - lr * v_new,
+            f"w_new of {what}",
+            [
+                (w + lr * v_new, "Step against the velocity: w_new = w - lr * v_new."),
+                (
+                    w - lr * v,
+                    "Use the new velocity (after adding this step's gradient), not the old one.",
+                ),
+                (w - lr * g, "That is plain gradient descent: step along v_new, not g."),
+                (w - v_new, "Scale the step by the learning rate: w - lr * v_new."),
+            ],
+            "Then step along the new velocity: w_new = w - lr * v_new.",
+        )
+
+
+_ADAM_CASES = [
+    # w, m, v, g, t, lr
+    (np.array([1.0, -2.0]), np.zeros(2), np.zeros(2), np.array([0.5, -0.1]), 1, 0.1),
+    (np.array([0.3]), np.array([0.2]), np.array([0.05]), np.array([-0.4]), 3, 0.01),
+    # tiny gradients: v_hat is near eps ** 2, where the place of eps matters
+    (np.array([0.5, -0.5]), np.zeros(2), np.zeros(2), np.array([1e-4, -3e-5]), 1, 0.1),
+    (
+        np.array([2.0, 0.0, -1.0]),
+        np.array([0.1, -0.2, 0.05]),
+        np.array([0.02, 0.01, 0.3]),
+        np.array([1.0, 0.5, -2.0]),
+        10,
+        0.05,
+    ),
+]
+
+
+def _adam_reference(w, m, v, g, t, lr, b1=0.9, b2=0.999, eps=1e-8, correct=True, eps_in=False):
+    m = b1 * m + (1 - b1) * g
+    v = b2 * v + (1 - b2) * g * g
+    mh, vh = (m / (1 - b1**t), v / (1 - b2**t)) if correct else (m, v)
+    denom = np.sqrt(vh + eps) if eps_in else np.sqrt(vh) + eps
+    return w - lr * mh / denom, m, v
+
+
+@exercise("ch04.adam_step", success="Your Adam step matches torch.optim.Adam.")
+def _(adam_step):
+    for w, m, v, g, t, lr in _ADAM_CASES:
+        what = f"adam_step(w={w.tolist()}, m={m.tolist()}, v={v.tolist()}, g={g.tolist()}, t={t})"
+        with np.errstate(all="ignore"):  # a t - 1 slip divides by zero: reported below
+            got = adam_step(w.copy(), m.copy(), v.copy(), g.copy(), t, lr=lr)
+        got_w, got_m, got_v = _pair_or_triple(got, ("w_new", "m_new", "v_new"), what)
+        ref_w, ref_m, ref_v = _adam_reference(w, m, v, g, t, lr)
+        _closest_mistake(
+            got_m,
+            ref_m,
+            f"m_new of {what}",
+            [
+                (ref_m / (1 - 0.9**t), "Return the raw moment m, not the bias-corrected m_hat."),
+                (0.9 * m + g, "m is an average: m = beta1 * m + (1 - beta1) * g."),
+            ],
+            "m_new = beta1 * m + (1 - beta1) * g.",
+        )
+        _closest_mistake(
+            got_v,
+            ref_v,
+            f"v_new of {what}",
+            [
+                (ref_v / (1 - 0.999**t), "Return the raw moment v, not the bias-corrected v_hat."),
+                (0.999 * v + 0.001 * g, "v averages the squared gradient, g ** 2."),
+                (0.999 * v + 0.001 * np.abs(g), "v averages the squared gradient, g ** 2."),
+            ],
+            "v_new = beta2 * v + (1 - beta2) * g ** 2.",
+        )
+        _closest_mistake(
+            got_w,
+            ref_w,
+            f"w_new of {what}",
+            [
+                (
+                    _adam_reference(w, m, v, g, t, lr, correct=False)[0],
+                    "Divide m by (1 - beta1 ** t) and v by (1 - beta2 ** t) before the step "
+                    "(the bias correction).",
+                ),
+                (
+                    _adam_reference(w, m, v, g, t, lr, eps_in=True)[0],
+                    "eps goes outside the square root: sqrt(v_hat) + eps.",
+                ),
+                (
+                    w + lr * (ref_m / (1 - 0.9**t)) / (np.sqrt(ref_v / (1 - 0.999**t)) + 1e-8),
+                    "Step downhill: w_new = w - lr * m_hat / (sqrt(v_hat) + eps).",
+                ),
+                (
+                    w - lr * (ref_m / (1 - 0.9**t)) / (ref_v / (1 - 0.999**t) + 1e-8),
+                    "Take the square root of v_hat in the denominator.",
+                ),
+            ],
+            "m_hat = m_new / (1 - beta1 ** t), v_hat = v_new / (1 - beta2 ** t), then "
+            "w_new = w - lr * m_hat / (sqrt(v_hat) + eps), with t counted from 1.",
+        )
+
+
+def _standardize_cases():
+    rng = np.random.default_rng(406)
+    train = rng.normal([5.0, -200.0, 0.01], [2.0, 50.0, 0.003], size=(20, 3))
+    test = rng.normal([5.0, -200.0, 0.01], [2.0, 50.0, 0.003], size=(6, 3)) + [1.0, 30.0, 0.0]
+    const_train = np.column_stack([rng.normal(size=8), np.full(8, 3.0)])
+    const_test = np.array([[0.5, 3.0], [-1.0, 4.0]])
+    return [(train, test), (const_train, const_test)]
+
+
+@exercise("ch04.standardize", success="Scaled with the training set's statistics, as it should be.")
+def _(standardize):
+    for train, test in _standardize_cases():
+        mu = train.mean(axis=0)
+        sd = train.std(axis=0)
+        safe = np.where(sd > 0, sd, 1.0)
+        what = f"standardize(X_train {train.shape}, X_test {test.shape})"
+        with np.errstate(all="ignore"):  # a constant column divided by 0 is reported below
+            got = standardize(train.copy(), test.copy())
+        z_train, z_test = _pair_or_triple(got, ("Z_train", "Z_test"), what)
+        sd1 = train.std(axis=0, ddof=1)
+        for name, z, X in (("Z_train", z_train, train), ("Z_test", z_test, test)):
+            try:
+                arr = np.asarray(z, dtype=float)
+            except (TypeError, ValueError):
+                arr = None  # reported by _closest_mistake below
+            if arr is not None and arr.shape == X.shape and not np.all(np.isfinite(arr)):
+                raise Fail(
+                    f"{name} of {what} holds NaN or infinity.",
+                    "A constant column has standard deviation 0: divide by 1 instead, so the "
+                    "column becomes all zeros.",
+                )
+            _closest_mistake(
+                z,
+                (X - mu) / safe,
+                f"{name} of {what}",
+                [
+                    (
+                        (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0),
+                        "Use the mean and standard deviation of the *training* set for both: "
+                        "the test set must be scaled exactly like the data the model saw.",
+                    ),
+                    (
+                        (X - mu) / np.where(sd1 > 0, sd1, 1.0),
+                        "Use the population standard deviation (np.std's default, ddof=0), "
+                        "as Standardizer and scikit-learn do.",
+                    ),
+                    (
+                        (X - mu) / np.where(sd > 0, sd**2, 1.0),
+                        "Divide by the standard deviation, not the variance.",
+                    ),
+                    (
+                        X / safe,
+                        "Subtract the mean first, then divide by the standard deviation.",
+                    ),
+                    (
+                        (X - mu),
+                        "Also divide by the standard deviation, so each feature has spread 1.",
+                    ),
+                ],
+                "z = (x - mean) / std, per column (axis 0), with the training set's mean and std.",
+            )
+
+
+_PR_CASES = [
+    (np.array([1, 0, 1, 1, 0, 0, 1, 0]), np.array([1, 1, 0, 1, 0, 0, 1, 1])),
+    (np.array([0, 0, 0, 0, 1, 1]), np.array([0, 1, 0, 0, 1, 0])),
+    (np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]), np.array([1, 1, 1, 1, 1, 1, 1, 0, 0, 0])),
+]
+
+
+@exercise("ch04.precision_recall", success="Precision and recall are right.")
+def _(precision_recall):
+    for y, p in _PR_CASES:
+        what = f"precision_recall({y.tolist()}, {p.tolist()})"
+        got = _pair_or_triple(precision_recall(y.copy(), p.copy()), ("precision", "recall"), what)
+        tp = np.sum((p == 1) & (y == 1))
+        fp = np.sum((p == 1) & (y == 0))
+        fn = np.sum((p == 0) & (y == 1))
+        tn = np.sum((p == 0) & (y == 0))
+        prec, rec = tp / (tp + fp), tp / (tp + fn)
+        _closest_mistake(
+            got,
+            (prec, rec),
+            what,
+            [
+                (
+                    (rec, prec),
+                    "You swapped them: precision divides by all *predicted* positives "
+                    "(TP + FP), recall by all *actual* positives (TP + FN).",
+                ),
+                (
+                    (tn / (tn + fn), tn / (tn + fp)),
+                    "Those are the scores of class 0; the positive class is 1.",
+                ),
+                (
+                    (np.mean(y == p), np.mean(y == p)),
+                    "That is the accuracy. Precision = TP / (TP + FP), recall = TP / (TP + FN).",
+                ),
+            ],
+            "precision = TP / (TP + FP) (how many alarms were right), recall = TP / (TP + FN) "
+            "(how many positives were found).",
+        )
+
+
+def _penalty_cases():
+    rng = np.random.default_rng(407)
+    return [(rng.normal(size=(3, 2)), 0.1), (rng.normal(size=(4,)), 0.5), (np.zeros((2, 2)), 1.0)]
+
+
+@exercise("ch04.l2_penalty", success="Value and gradient of the L2 penalty are right.")
+def _(l2_penalty):
+    for W, lam in _penalty_cases():
+        what = f"l2_penalty(W {W.shape}, lam={lam})"
+        value, grad = _pair_or_triple(l2_penalty(W.copy(), lam), ("value", "grad"), what)
+        _closest_mistake(
+            value,
+            0.5 * lam * np.sum(W**2),
+            f"the value of {what}",
+            [
+                (lam * np.sum(W**2), "Keep the factor 1/2: penalty = lam / 2 * sum(W ** 2)."),
+                (0.5 * lam * np.sum(np.abs(W)), "Square the weights (that is L2); |W| is L1."),
+                (0.5 * lam * np.sqrt(np.sum(W**2)), "No square root: sum the squares."),
+            ],
+            "penalty = lam / 2 * sum(W ** 2), summed over every weight.",
+        )
+        _closest_mistake(
+            grad,
+            lam * W,
+            f"the gradient of {what}",
+            [
+                (2 * lam * W, "The 1/2 cancels the 2 from the square: the gradient is lam * W."),
+                (lam * np.sign(W), "That is the L1 gradient; for L2 it is lam * W."),
+                (np.full(W.shape, lam * np.sum(W)), "One entry per weight: lam * W."),
+            ],
+            "Differentiate lam / 2 * w ** 2 for each weight.",
+        )
+
+
+_CURVES = [
+    # validation losses, patience
+    ([1.0, 0.8, 0.7, 0.72, 0.69, 0.75, 0.8, 0.9, 1.0], 2),
+    ([0.9, 0.6, 0.5, 0.5, 0.55, 0.6, 0.7], 3),
+    ([2.0, 1.5, 1.2, 1.1, 1.0], 2),
+    ([0.5, 0.6, 0.4, 0.45, 0.47, 0.3, 0.31, 0.32, 0.33], 2),
+]
+
+
+def _early_stop_reference(losses, patience, strict=True, by_argmin=False):
+    if by_argmin:
+        best = int(np.argmin(losses)) + 1
+        return best, len(losses)
+    best_value, best, waited = np.inf, 0, 0
+    for epoch, value in enumerate(losses, start=1):
+        if value < best_value or (not strict and value <= best_value):
+            best_value, best, waited = value, epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best, epoch
+    return best, len(losses)
+
+
+@exercise("ch04.early_stopping", success="Best and stopping epochs right, as fit(patience=...).")
+def _(early_stopping):
+    for losses, patience in _CURVES:
+        what = f"early_stopping({losses}, patience={patience})"
+        got = _pair_or_triple(
+            early_stopping(list(losses), patience), ("best_epoch", "stop_epoch"), what
+        )
+        best, stop = _early_stop_reference(losses, patience)
+        _closest_mistake(
+            got,
+            (best, stop),
+            what,
+            [
+                (
+                    (best - 1, stop - 1),
+                    "Count epochs from 1 (the first validation loss is epoch 1).",
+                ),
+                (
+                    (best - 1, stop),
+                    "Count epochs from 1: the best epoch of [0.9, 0.5] is 2.",
+                ),
+                (
+                    _early_stop_reference(losses, patience, by_argmin=True),
+                    "Stop as soon as patience runs out: training does not see the later "
+                    "epochs, so the best epoch is the best one *before* stopping.",
+                ),
+                (
+                    (best, stop - 1),
+                    "Training stops in the epoch where the count of epochs without "
+                    "improvement reaches patience.",
+                ),
+                (
+                    (best, stop + 1),
+                    "Training stops in the epoch where the count of epochs without "
+                    "improvement reaches patience, not one later.",
+                ),
+                (
+                    _early_stop_reference(losses, patience, strict=False),
+                    "Only a strictly lower loss counts as an improvement (a tie does not).",
+                ),
+            ],
+            "Keep the lowest loss so far and a counter of epochs without a new lowest; stop "
+            "when the counter reaches patience.",
+        )
