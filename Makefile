@@ -8,6 +8,10 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval_sanitize.cfg
+# Kernels run single-threaded BLAS: two notebooks at a time on two cores, without threads
+# fighting over them. (Stored outputs do not depend on it: the notebooks print only numbers
+# that are the same for any thread count and BLAS kernel.)
+NBENV  := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 export PYTHONHASHSEED := 0
 
 .PHONY: help install book test lint unit nbval build html execute bench clean
@@ -45,7 +49,7 @@ unit: $(STAMP)
 	$(BIN)/pytest tests -m "not html" -n $(JOBS) -q -p no:cacheprovider
 
 nbval: $(STAMP)
-	$(BIN)/pytest book $(NBVAL) -n $(JOBS) --dist loadfile -q -p no:cacheprovider
+	$(NBENV) $(BIN)/pytest book $(NBVAL) -n $(JOBS) --dist loadfile -q -p no:cacheprovider
 
 html: $(STAMP)
 	$(BIN)/pytest tests -m html -q -p no:cacheprovider
@@ -55,12 +59,12 @@ test: $(STAMP)
 	  "lint (ruff check)=$(BIN)/ruff check ." \
 	  "lint (ruff format)=$(BIN)/ruff format --check ." \
 	  "unit tests=$(BIN)/pytest tests -m 'not html' -n $(JOBS) -q -p no:cacheprovider" \
-	  "nbval (strict)=$(BIN)/pytest book $(NBVAL) -n $(JOBS) --dist loadfile -q -p no:cacheprovider" \
+	  "nbval (strict)=$(NBENV) $(BIN)/pytest book $(NBVAL) -n $(JOBS) --dist loadfile -q -p no:cacheprovider" \
 	  "book build (-W)=$(MAKE) --no-print-directory build" \
 	  "built HTML checks=$(BIN)/pytest tests -m html -q -p no:cacheprovider"
 
 execute: $(STAMP)
-	$(PY) tools/nbtools.py execute $(NB)
+	$(NBENV) $(PY) tools/nbtools.py execute $(NB)
 
 bench: $(STAMP)
 	$(PY) bench/notebooks.py
