@@ -133,8 +133,8 @@ MILESTONES: tuple[Milestone, ...] = (
         "Hebbian learning",
         "When one cell repeatedly helps to fire another, the connection between them grows "
         "stronger.",
-        "The first learning rule: knowledge stored in connection strengths that change with "
-        "experience.",
+        "The most influential early idea of how a network could learn: knowledge stored in "
+        "connection strengths that change with experience.",
         "hebb1949organization",
         "Chapter 1, History",
         _CH1_HP,
@@ -145,8 +145,8 @@ MILESTONES: tuple[Milestone, ...] = (
         "The perceptron",
         "A threshold unit with real-valued weights and a rule that corrects them after "
         "every mistake.",
-        "A machine that learned to classify from examples, with a proof that it converges "
-        "whenever a separating line exists.",
+        "A machine that learned to classify from examples; its rule was soon proved to "
+        "converge whenever a separating line exists.",
         "rosenblatt1958perceptron",
         "Chapter 1, History",
         _CH1_HP,
@@ -157,8 +157,8 @@ MILESTONES: tuple[Milestone, ...] = (
         "Perceptrons, the book",
         "A careful analysis of what single-layer perceptrons cannot compute, such as XOR "
         "and connectedness.",
-        "Its limits were read as limits of neural networks in general; funding moved "
-        "elsewhere and the first winter began.",
+        "Its limits were widely read as limits of neural networks in general; how much it "
+        "caused the first winter that followed is still debated.",
         "minsky1969perceptrons",
         "Chapter 1, History",
         _CH1_HP,
@@ -169,11 +169,11 @@ MILESTONES: tuple[Milestone, ...] = (
         "Backpropagation",
         "Gradients of the error for every weight of a multi-layer network, computed "
         "efficiently with the chain rule.",
-        "Hidden layers became trainable, which answered the XOR objection and ended the "
-        "first winter.",
+        "Hidden layers became trainable, which answered the XOR objection and brought "
+        "neural networks back.",
         "rumelhart1986learning",
         "Chapter 4, Learning",
-        "book/04_backprop/index",
+        "book/04_backprop/04_backprop_matrix",
     ),
     Milestone(
         1989,
@@ -182,7 +182,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "Small shared filters slid over an image, trained by backpropagation, read "
         "handwritten zip codes.",
         "Built knowledge of images into the architecture; the design behind most vision "
-        "systems since.",
+        "systems of the 2010s.",
         "lecun1989backpropagation",
         "Chapter 5, Architectures",
         None,
@@ -203,8 +203,8 @@ MILESTONES: tuple[Milestone, ...] = (
         ("Hinton", "Osindero", "Teh"),
         "Deep belief nets",
         "Deep networks pretrained one layer at a time, without labels, then fine-tuned.",
-        "Showed that deep networks could be trained after all, and gave the field the name "
-        "deep learning.",
+        "Showed that deep networks could be trained after all, and helped put the name "
+        "deep learning into use.",
         "hinton2006fast",
         "Chapter 5, Architectures",
         None,
@@ -279,7 +279,8 @@ ERAS: tuple[Era, ...] = (
         1969,
         1982,
         True,
-        "After Perceptrons, funding and interest for neural networks largely dried up.",
+        "Interest and funding for neural networks largely dried up: no way to train hidden "
+        "layers, over-promising, Perceptrons and cuts across all of AI played a part.",
     ),
     Era(
         "Connectionist revival",
@@ -293,7 +294,8 @@ ERAS: tuple[Era, ...] = (
         1995,
         2006,
         True,
-        "Deep networks were hard to train; kernel methods and other models won most benchmarks.",
+        "Neural networks fell out of favour again: deep ones were hard to train, and support "
+        "vector machines won many benchmarks.",
     ),
     Era(
         "Deep learning",
@@ -476,17 +478,42 @@ def _short_authors(m: Milestone) -> str:
     return f"{m.people[0]} et al."
 
 
-def timeline(ax=None, *, start: int = 1938, end: int = 2022):
-    """Draw the milestones on a time axis, with the winters shaded.
+def _spread(years: list[int], gap: float, lo: float, hi: float) -> list[float]:
+    """Label positions for sorted ``years``: at least ``gap`` apart, centred on their years.
 
-    Labels alternate above and below the axis so that neighbouring years stay readable.
+    Labels that would overlap form a group centred on the mean of its years; groups that
+    then overlap merge, until none do. The result is clipped to ``[lo, hi]``.
+    """
+    groups = [[float(y)] for y in years]  # each group: the years of its labels
+
+    def first(g: list[float]) -> float:
+        return min(max(sum(g) / len(g) - gap * (len(g) - 1) / 2, lo), hi - gap * (len(g) - 1))
+
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups) - 1):
+            a, b = groups[i], groups[i + 1]
+            if first(a) + gap * len(a) > first(b):
+                groups[i : i + 2] = [a + b]
+                merged = True
+                break
+    return [first(g) + gap * k for g in groups for k in range(len(g))]
+
+
+def timeline(ax=None, *, start: int = 1938, end: int = 2022):
+    """Draw the milestones on a vertical time axis, the eras beside it, the winters shaded.
+
+    Time runs down the page. The eras fill a band left of the time line; each milestone's
+    label sits to its right, joined to its year by a thin line (labels are nudged apart
+    where milestones crowd, as in the 2010s).
 
     Taught in: Chapter 1, History.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new 12 x 4.8 inch figure when omitted.
+        Where to draw; a new 8 x 8 inch figure when omitted.
     start, end : int
         The range of years shown.
 
@@ -503,46 +530,48 @@ def timeline(ax=None, *, start: int = 1938, end: int = 2022):
     if start >= end:
         raise ValueError(f"start must be before end; got start={start}, end={end}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(12, 4.8))
+        _, ax = plt.subplots(figsize=(8, 8))
 
-    for era in winters():
+    # x: 0-1 the band of eras, 1 the time line, 1.1-1.25 leader lines, 1.28+ the labels
+    for era in eras():
         lo, hi = max(era.start, start), min(era.end, end)
         if lo >= hi:
             continue
-        ax.axvspan(lo, hi, color="#9ecae1", alpha=0.45, lw=0)
+        colour = "#9ecae1" if era.winter else "#f2f2f2"
+        ax.fill_betweenx([lo, hi], 0, 1, color=colour, alpha=0.8 if era.winter else 1, lw=0)
         ax.text(
+            0.5,
             (lo + hi) / 2,
-            3.0,
-            era.name.lower(),
+            era.name.lower().replace("connectionist ", "connectionist\n"),
             ha="center",
             va="center",
-            fontsize=9,
-            color="#08519c",
-            style="italic",
+            fontsize=10,
+            color="#08519c" if era.winter else "0.3",
+            style="italic" if era.winter else "normal",
         )
-    ax.axhline(0, color="0.2", lw=1.5, zorder=1)
+    ax.plot([1, 1], [start, end], color="0.2", lw=1.5, zorder=1)
 
-    heights = (1.2, -1.2, 2.1, -2.1)
     shown = [m for m in milestones() if start <= m.year <= end]
-    for i, m in enumerate(shown):
-        h = heights[i % len(heights)]
-        ax.plot([m.year, m.year], [0, h], color="0.55", lw=0.8, zorder=1)
-        ax.scatter([m.year], [0], s=36, color="#d94801", zorder=3)
+    span = end - start
+    gap = 0.065 * span
+    positions = _spread([m.year for m in shown], gap, start + gap / 2, end - gap / 2)
+    for m, y in zip(shown, positions, strict=True):
+        ax.plot([1, 1.12, 1.25], [m.year, m.year, y], color="0.55", lw=0.8, zorder=1)
+        ax.scatter([1], [m.year], s=40, color="#d94801", zorder=3)
         ax.text(
-            m.year,
-            h + (0.1 if h > 0 else -0.1),
+            1.28,
+            y,
             f"{m.year} {m.title}\n{_short_authors(m)}",
-            ha="center",
-            va="bottom" if h > 0 else "top",
-            fontsize=8.5,
-            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7", "lw": 0.6},
+            ha="left",
+            va="center",
+            fontsize=10,
         )
 
-    ax.set_xlim(start, end)
-    ax.set_ylim(-3.1, 3.3)
-    ax.set_yticks([])
-    for side in ("left", "right", "top"):
+    ax.set_xlim(0, 3.4)
+    ax.set_ylim(end, start)  # time runs down the page
+    ax.set_xticks([])
+    for side in ("right", "top", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel("Year")
+    ax.set_ylabel("Year")
     ax.set_title("Milestones of neural networks (winters shaded)")
     return ax

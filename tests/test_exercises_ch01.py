@@ -145,6 +145,23 @@ def test_and_gate_solution_and_variants():
     assert evaluate("ch01.and_gate", lambda a, b: AND([a, b])).passed
 
 
+def test_and_gate_with_the_and_keyword_is_refused():
+    def and_gate(a, b):
+        return 1 if a and b else 0
+
+    assert_hint(evaluate("ch01.and_gate", and_gate), "`and`", "threshold unit")
+    assert_hint(evaluate("ch01.and_gate", lambda a, b: a & b), "`and`")
+
+
+def test_and_gate_source_check_looks_only_at_the_function():
+    def and_gate(a, b):
+        return int(a + b >= 2)
+
+    uses_and_outside = True and and_gate  # an `and` on this line, outside the function
+    assert evaluate("ch01.and_gate", uses_and_outside).passed
+    assert evaluate("ch01.and_gate", eval("lambda a, b: int(a + b >= 2)")).passed  # no source
+
+
 def test_and_gate_threshold_too_low():
     assert_hint(evaluate("ch01.and_gate", lambda a, b: int(a + b >= 1)), "threshold is too low")
 
@@ -210,6 +227,11 @@ def test_xor_gate_solution():
         return AND([OR([a, b]), nand([a, b])])
 
     assert evaluate("ch01.xor_gate", xor_gate).passed
+
+
+def test_xor_gate_with_python_operators_is_refused():
+    assert_hint(evaluate("ch01.xor_gate", lambda a, b: a ^ b), "`^`", "NAND")
+    assert_hint(evaluate("ch01.xor_gate", lambda a, b: int(a != b)), "threshold units")
 
 
 def test_xor_gate_that_is_or():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import matplotlib
@@ -124,8 +125,10 @@ def test_module_data_is_immutable():
 
 def test_chapter_link_picks_the_source_extension():
     assert chapter_link(milestone(1943)) == "02_mcculloch_pitts.ipynb"
-    assert chapter_link(milestone(1986)) == "../04_backprop/index.md"
-    assert chapter_link(milestone(1986), relative_to="book") == "04_backprop/index.md"
+    assert chapter_link(milestone(1986)) == "../04_backprop/04_backprop_matrix.ipynb"
+    index_page = dataclasses.replace(milestone(1986), page="book/04_backprop/index")
+    assert chapter_link(index_page) == "../04_backprop/index.md"  # index pages are Markdown
+    assert chapter_link(index_page, relative_to="book") == "04_backprop/index.md"
     assert chapter_link(milestone(1943), ext=".html") == "02_mcculloch_pitts.html"
 
 
@@ -144,7 +147,7 @@ def test_table_html():
     text = table_html()
     assert text.startswith("<table") and text.endswith("</table>")
     assert text.count("<tr>") == 1 + 12
-    assert '<a href="../04_backprop/index.html">Chapter 4, Learning</a>' in text
+    assert '<a href="../04_backprop/04_backprop_matrix.html">Chapter 4, Learning</a>' in text
     assert "(to come)" in text
     assert "McCulloch and Pitts" in text
 
@@ -159,7 +162,7 @@ def test_table_markdown():
     assert lines[0].startswith("| Year |")
     assert all(line.count("|") - line.count("\\|") == 6 for line in lines)
     assert "[Chapter 1, History](02_mcculloch_pitts.ipynb)" in lines[2]
-    assert "[Chapter 4, Learning](../04_backprop/index.md)" in table_markdown()
+    assert "[Chapter 4, Learning](../04_backprop/04_backprop_matrix.ipynb)" in table_markdown()
 
 
 def test_timeline_draws_every_milestone_with_labels():
@@ -168,9 +171,28 @@ def test_timeline_draws_every_milestone_with_labels():
     for m in milestones():
         assert any(t.startswith(f"{m.year} {m.title}") for t in texts), m.year
     assert "first winter" in texts and "second winter" in texts
-    assert ax.get_title() and ax.get_xlabel() == "Year"
-    assert ax.get_xlim() == (1938, 2022)
+    assert ax.get_title() and ax.get_ylabel() == "Year"
+    assert ax.get_ylim() == (2022, 1938)  # time runs down the page
     plt.close(ax.figure)
+
+
+def test_timeline_labels_do_not_overlap_and_stay_near_their_years():
+    ax = timeline()
+    ys = sorted(t.get_position()[1] for t in ax.texts if t.get_text()[:4].isdigit())
+    assert len(ys) == 12
+    gaps = [b - a for a, b in zip(ys, ys[1:], strict=False)]
+    assert min(gaps) >= 0.065 * (2022 - 1938) - 1e-9
+    assert 1938 <= ys[0] and ys[-1] <= 2022
+    for m, y in zip(milestones(), ys, strict=True):
+        assert abs(m.year - y) < 12, (m.year, y)
+    plt.close(ax.figure)
+
+
+def test_spread_keeps_isolated_labels_at_their_years():
+    assert history._spread([1950, 1980], gap=5, lo=1940, hi=2000) == [1950.0, 1980.0]
+    pos = history._spread([1990, 1991, 1992], gap=5, lo=1940, hi=2000)
+    assert pos == [1986.0, 1991.0, 1996.0]  # a crowd is centred on its mean
+    assert history._spread([1999, 2000], gap=5, lo=1940, hi=2000) == [1995.0, 2000.0]
 
 
 def test_timeline_on_given_axes_and_range():

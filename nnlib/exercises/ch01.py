@@ -15,7 +15,10 @@ Taught in: Chapter 1, History.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import numbers
+import textwrap
 import warnings
 
 import numpy as np
@@ -163,6 +166,26 @@ def _gate_outputs(fn, name: str) -> tuple[int, ...]:
     return tuple(outs)
 
 
+def _uses(fn, *node_types) -> bool:
+    """Whether the source of ``fn`` (a def or a lambda) contains one of ``node_types``.
+
+    Best effort: when the source cannot be read or parsed (a builtin, a function typed into
+    a console), the answer is False and the checker judges by the outputs alone.
+    """
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False
+    name = getattr(fn, "__name__", "")
+    bodies = [
+        node
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.FunctionDef) and node.name == name)
+        or (name == "<lambda>" and isinstance(node, ast.Lambda))
+    ]
+    return any(isinstance(n, node_types) for body in bodies for n in ast.walk(body))
+
+
 def _table(outs) -> str:
     return ", ".join(f"{a}{b}->{o}" for (a, b), o in zip(_INPUTS, outs, strict=True))
 
@@ -171,6 +194,12 @@ def _table(outs) -> str:
 def _(and_gate):
     outs = _gate_outputs(and_gate, "and_gate")
     if outs == (0, 0, 0, 1):
+        if _uses(and_gate, ast.And, ast.BitAnd):
+            raise Fail(
+                "and_gate gives the right outputs, but with Python's `and` (or `&`).",
+                "Compute it as a threshold unit, without `and`: "
+                "1 if w1*a + w2*b >= threshold else 0.",
+            )
         return
     message = f"and_gate gave {_table(outs)}; expected 00->0, 01->0, 10->0, 11->1."
     if outs[0] == 1:
@@ -234,6 +263,12 @@ def _(nand_unit):
 def _(xor_gate):
     outs = _gate_outputs(xor_gate, "xor_gate")
     if outs == (0, 1, 1, 0):
+        if _uses(xor_gate, ast.BitXor, ast.NotEq):
+            raise Fail(
+                "xor_gate gives the right outputs, but with Python's `^` or `!=`.",
+                "Build it from threshold units: h1 = OR(a, b) and h2 = NAND(a, b) "
+                "in the hidden layer, then AND(h1, h2).",
+            )
         return
     message = f"xor_gate gave {_table(outs)}; expected 00->0, 01->1, 10->1, 11->0."
     if outs == (0, 1, 1, 1):
