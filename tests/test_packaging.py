@@ -1,0 +1,59 @@
+"""The environments agree: requirements.txt (CI), binder/ (Binder) and pyproject (pip users)."""
+
+from __future__ import annotations
+
+import re
+
+import tomllib
+from conftest import ROOT
+
+import nnlib
+
+
+def pins(path):
+    """``{name: version}`` for each ``name==version`` line (local labels like +cpu dropped)."""
+    found = {}
+    for line in (ROOT / path).read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s+;#]+)", line.strip())
+        if match:
+            found[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return found
+
+
+def test_binder_pins_match_requirements():
+    ci, binder = pins("requirements.txt"), pins("binder/requirements.txt")
+    assert {"torch", "numpy", "matplotlib", "ipywidgets"} <= binder.keys()
+    for name, version in binder.items():
+        assert ci.get(name) == version, f"binder pins {name}=={version}, CI has {ci.get(name)}"
+
+
+def test_binder_python_and_postbuild():
+    assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
+    post = (ROOT / "binder/postBuild").read_text()
+    assert "set -e" in post and "pip install" in post and " -e ." in post
+
+
+def test_torch_pinned_to_the_build_on_disk():
+    assert pins("requirements.txt")["torch"] == "2.13.0"
+
+
+def test_nnlib_dependencies_are_loose():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps = meta["dependencies"]
+    assert any(d.startswith("ipywidgets>=7.6") for d in deps), "Colab ships ipywidgets 7.7.1"
+    assert not any("<" in d or "==" in d for d in deps), "no upper pins for students"
+    assert not any(d.startswith("torch") for d in deps), "torch is an optional extra"
+    assert meta["requires-python"] == ">=3.10"
+
+
+def test_version_is_exposed():
+    assert re.fullmatch(r"\d+\.\d+\.\d+", nnlib.__version__)
+
+
+def test_docs_name_the_configured_repository():
+    import nbtools
+
+    url = nbtools.repository_url()
+    for path in [ROOT / "README.md", *sorted((ROOT / "book").glob("*.md"))]:
+        for found in re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", path.read_text()):
+            assert found == url, f"{path.name} names {found}; _config.yml says {url}"
