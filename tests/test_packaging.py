@@ -55,5 +55,6 @@ def test_docs_name_the_configured_repository():
 
     url = nbtools.repository_url()
     for path in [ROOT / "README.md", *sorted((ROOT / "book").glob("*.md"))]:
-        for found in re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", path.read_text()):
+        # Install commands (git+URL) must name this repository.
+        for found in re.findall(r"git\+(https://github\.com/[\w.-]+/[\w.-]+)", path.read_text()):
             assert found == url, f"{path.name} names {found}; _config.yml says {url}"
