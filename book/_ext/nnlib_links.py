@@ -102,9 +102,18 @@ def _process_docstring(app, what, name, obj, options, lines) -> None:
             in_literal = True
 
 
+def _public_bases(app, name, obj, options, bases):
+    """Show a class's nearest public ancestors: private helpers (``_Builtin``) are not API."""
+    for i, base in enumerate(bases):
+        while base.__name__.startswith("_") and base.__bases__:
+            base = base.__bases__[0]
+        bases[i] = base
+
+
 def setup(app):
     # Napoleon converts numpy sections at the default priority (500): move notes before it,
     # link chapters after it.
     app.connect("autodoc-process-docstring", _move_notes, priority=400)
     app.connect("autodoc-process-docstring", _process_docstring, priority=600)
+    app.connect("autodoc-process-bases", _public_bases)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
