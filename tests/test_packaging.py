@@ -58,3 +58,27 @@ def test_docs_name_the_configured_repository():
         # Install commands (git+URL) must name this repository.
         for found in re.findall(r"git\+(https://github\.com/[\w.-]+/[\w.-]+)", path.read_text()):
             assert found == url, f"{path.name} names {found}; _config.yml says {url}"
+
+
+def test_wheel_ships_every_module(tmp_path):
+    """`pip install nnlib` gets the whole package, subpackages included."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    build_dir = ROOT / "build"  # setuptools builds in the source tree: clean up after it
+    had_build_dir = build_dir.exists()
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    if not had_build_dir:
+        shutil.rmtree(build_dir, ignore_errors=True)
+    (wheel,) = tmp_path.glob("nnlib-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "nnlib").rglob("*.py")}
+    assert sources <= shipped, f"missing from the wheel: {sorted(sources - shipped)}"
+    assert not any(name.startswith(("tests/", "book/", "tools/")) for name in shipped)
