@@ -9,10 +9,12 @@ import nnlib.exercises
 from nnlib.exercises import (
     Fail,
     Verdict,
+    as_floats,
     check,
     evaluate,
     exercise,
     expect_close,
+    format_value,
     registered,
 )
 
@@ -178,3 +180,42 @@ def test_expect_close_tolerance_and_nan():
         expect_close(1.05, 1.0, "f")
     with pytest.raises(Fail):
         expect_close(np.nan, np.nan, "f")
+
+
+def test_expect_close_relative_tolerance():
+    expect_close(1000.0005, 1000.0, "f", rtol=1e-6)
+    with pytest.raises(Fail):
+        expect_close(1000.0005, 1000.0, "f")
+
+
+def test_expect_close_gives_the_hint_of_a_matching_mistake():
+    mistakes = [([2.0], "no factor 2"), ([1.0, 1.0], "a pair"), ([3.0], "off by one")]
+    with pytest.raises(Fail) as info:
+        expect_close([3.0], [4.0], "f(2)", "look again", mistakes=mistakes)
+    assert info.value.message == "f(2) gave [3.]; expected [4.]."
+    assert info.value.hint == "off by one"
+    with pytest.raises(Fail) as info:
+        expect_close([5.0], [4.0], "f(2)", "look again", mistakes=mistakes)
+    assert info.value.hint == "look again"
+
+
+def test_expect_close_custom_format():
+    with pytest.raises(Fail) as info:
+        expect_close([1.0, 2 / 3], [1.0, 0.5], "f(x)", fmt=format_value)
+    assert info.value.message == "f(x) gave [1, 0.6667]; expected [1, 0.5]."
+
+
+def test_as_floats():
+    assert as_floats(3, "f").shape == ()
+    assert as_floats([1, 2], "f").dtype == np.float64
+    with pytest.raises(Fail) as info:
+        as_floats(None, "f(1)")
+    assert info.value.message == "f(1) returned None."
+    with pytest.raises(Fail) as info:
+        as_floats("one", "f(1)", "give a float")
+    assert info.value.hint == "give a float"
+
+
+def test_format_value():
+    assert format_value(2 / 3) == "0.6667"
+    assert format_value(np.array([1, 1e-5])) == "[1, 1e-05]"

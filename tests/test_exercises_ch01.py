@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_helpers import assert_hint, assert_stub_not_yet, forgot_return
 
 from nnlib.exercises import evaluate, registered
 from nnlib.neurons import AND, OR, McCullochPittsUnit
-
-
-def stub(*args):
-    raise NotImplementedError  # your code here
-
-
-def assert_hint(verdict, *fragments):
-    assert not verdict.passed, verdict
-    text = f"{verdict.message} {verdict.hint}"
-    for fragment in fragments:
-        assert fragment in text, text
 
 
 def test_all_chapter_1_exercises_are_registered():
@@ -35,18 +25,12 @@ def test_all_chapter_1_exercises_are_registered():
 
 @pytest.mark.parametrize("exercise_id", registered("ch01"))
 def test_stub_gets_not_yet(exercise_id):
-    verdict = evaluate(exercise_id, stub)
-    assert not verdict.passed
-    assert str(verdict).startswith("❌ Not yet.")
-    assert "NotImplementedError" in verdict.message
+    assert_stub_not_yet(exercise_id)
 
 
 @pytest.mark.parametrize("exercise_id", registered("ch01"))
 def test_forgotten_return_is_named(exercise_id):
-    def forgot(*args):
-        return None
-
-    assert_hint(evaluate(exercise_id, forgot), "None", "return")
+    assert_hint(evaluate(exercise_id, forgot_return), "None", "return")
 
 
 # --- decade_counts -----------------------------------------------------------------------------

@@ -6,16 +6,13 @@ import math
 
 import numpy as np
 import pytest
+from exercise_helpers import case_ids, rejected, solution_and_stub_tests
 
 from nnlib.exercises import evaluate, registered
 
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
-
-
-def stub(*args):
-    raise NotImplementedError  # your code here
 
 
 SOLUTIONS = {
@@ -86,29 +83,16 @@ def test_every_chapter_2_exercise_has_a_solution_here():
     assert registered("ch02") == sorted(SOLUTIONS)
 
 
-@pytest.mark.parametrize("exercise_id", sorted(SOLUTIONS))
-def test_solution_passes(exercise_id):
-    verdict = evaluate(exercise_id, SOLUTIONS[exercise_id])
-    assert verdict.passed, str(verdict)
-    assert str(verdict).startswith("✅ Correct!")
-
-
-@pytest.mark.parametrize("exercise_id", sorted(SOLUTIONS))
-def test_stub_is_not_yet(exercise_id):
-    verdict = evaluate(exercise_id, stub)
-    assert not verdict.passed
-    assert str(verdict).startswith("❌ Not yet.")
-    assert "NotImplementedError" in verdict.message
+test_solution_passes, test_stub_is_not_yet = solution_and_stub_tests(SOLUTIONS)
 
 
 @pytest.mark.parametrize(
     ("exercise_id", "wrong", "phrase"),
     WRONG,
-    ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(WRONG)],
+    ids=case_ids(WRONG),
 )
 def test_typical_wrong_answer_gets_targeted_hint(exercise_id, wrong, phrase):
-    verdict = evaluate(exercise_id, wrong)
-    assert not verdict.passed
+    verdict = rejected(exercise_id, wrong)
     assert phrase in (verdict.hint or ""), str(verdict)
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_helpers import case_ids, forgot_return, rejected, solution_and_stub_tests
 
 from nnlib.exercises import evaluate, registered
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError
 
 
 def relu(x):
@@ -74,26 +71,12 @@ def test_every_exercise_is_registered():
     assert registered("ch03") == sorted(SOLUTIONS)
 
 
-@pytest.mark.parametrize("exercise_id", sorted(SOLUTIONS))
-def test_solution_passes(exercise_id):
-    verdict = evaluate(exercise_id, SOLUTIONS[exercise_id])
-    assert verdict.passed, str(verdict)
-    assert str(verdict).startswith("✅ Correct!")
-
-
-@pytest.mark.parametrize("exercise_id", sorted(SOLUTIONS))
-def test_stub_is_not_yet(exercise_id):
-    verdict = evaluate(exercise_id, stub)
-    assert not verdict.passed
-    assert str(verdict).startswith("❌ Not yet.")
-    assert "NotImplementedError" in verdict.message
+test_solution_passes, test_stub_is_not_yet = solution_and_stub_tests(SOLUTIONS)
 
 
 @pytest.mark.parametrize("exercise_id", sorted(SOLUTIONS))
 def test_forgotten_return(exercise_id):
-    verdict = evaluate(exercise_id, lambda *args, **kwargs: None)
-    assert not verdict.passed
-    assert verdict.hint
+    assert rejected(exercise_id, forgot_return).hint
 
 
 WRONG = [
@@ -156,12 +139,9 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize(
-    "exercise_id, answer, hint_part", WRONG, ids=[f"{w[0]}-{i}" for i, w in enumerate(WRONG)]
-)
+@pytest.mark.parametrize("exercise_id, answer, hint_part", WRONG, ids=case_ids(WRONG))
 def test_typical_wrong_answer_gets_the_targeted_hint(exercise_id, answer, hint_part):
-    verdict = evaluate(exercise_id, answer)
-    assert not verdict.passed
+    verdict = rejected(exercise_id, answer)
     assert hint_part in (verdict.hint or "") + verdict.message, str(verdict)
 
 

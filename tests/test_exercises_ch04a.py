@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_helpers import forgot_return, rejected, solution_and_stub_tests
 
 from nnlib.exercises import evaluate
-
-
-def stub(*args):
-    raise NotImplementedError
 
 
 def mse(p, t):
@@ -53,25 +50,12 @@ SOLUTIONS = {
 }
 
 
-@pytest.mark.parametrize("exercise_id", SOLUTIONS)
-def test_solution_passes(exercise_id):
-    verdict = evaluate(exercise_id, SOLUTIONS[exercise_id])
-    assert verdict.passed, str(verdict)
-    assert str(verdict).startswith("✅ Correct!")
-
-
-@pytest.mark.parametrize("exercise_id", SOLUTIONS)
-def test_stub_is_not_yet(exercise_id):
-    verdict = evaluate(exercise_id, stub)
-    assert not verdict.passed
-    assert str(verdict).startswith("❌ Not yet.")
-    assert "NotImplementedError" in verdict.message
+test_solution_passes, test_stub_is_not_yet = solution_and_stub_tests(SOLUTIONS)
 
 
 @pytest.mark.parametrize("exercise_id", SOLUTIONS)
 def test_forgotten_return_is_explained(exercise_id):
-    verdict = evaluate(exercise_id, lambda *args: None)
-    assert not verdict.passed
+    verdict = rejected(exercise_id, forgot_return)
     assert "None" in verdict.message or "pair" in verdict.hint
 
 
@@ -120,8 +104,7 @@ WRONG = [
 
 @pytest.mark.parametrize(("exercise_id", "answer", "words"), WRONG)
 def test_typical_mistakes_get_the_targeted_hint(exercise_id, answer, words):
-    verdict = evaluate(exercise_id, answer)
-    assert not verdict.passed
+    verdict = rejected(exercise_id, answer)
     assert words in verdict.hint or words in verdict.message, str(verdict)
 
 

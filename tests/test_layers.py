@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import numerical_grad
 
 from nnlib.layers import (
     ELU,
@@ -28,20 +29,6 @@ from nnlib.layers import (
 torch = pytest.importorskip("torch")
 F64 = np.float64
 ATOL = 1e-10
-
-
-def numerical_grad(f, x, eps=1e-6):
-    """Central differences of the scalar function ``f()`` with respect to array ``x``."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = f()
-        x[i] = old - eps
-        down = f()
-        x[i] = old
-        g[i] = (up - down) / (2 * eps)
-    return g
 
 
 def away_from_zero(x, gap=1e-2):

@@ -7,6 +7,7 @@ import zlib
 
 import numpy as np
 import pytest
+from conftest import numerical_grad
 
 from nnlib.layers import Dense, Parameter, Sequential
 from nnlib.losses import (
@@ -21,20 +22,6 @@ from nnlib.losses import (
 
 torch = pytest.importorskip("torch")
 ATOL = 1e-10
-
-
-def numerical_grad(f, x, eps=1e-6):
-    """Central differences of the scalar function ``f()`` with respect to array ``x``."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = f()
-        x[i] = old - eps
-        down = f()
-        x[i] = old
-        g[i] = (up - down) / (2 * eps)
-    return g
 
 
 def t(a, grad=False):

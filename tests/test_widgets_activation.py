@@ -20,11 +20,7 @@ from nnlib.widgets.activation import (  # noqa: E402
     static_figure,
 )
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _curves_of(fig):

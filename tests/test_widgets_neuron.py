@@ -17,11 +17,7 @@ from nnlib.neuron_model import (  # noqa: E402
 )
 from nnlib.widgets import neuron  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 # --- decision_line -------------------------------------------------------------------------

@@ -22,7 +22,17 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Fail", "Verdict", "check", "evaluate", "exercise", "expect_close", "registered"]
+__all__ = [
+    "Fail",
+    "Verdict",
+    "as_floats",
+    "check",
+    "evaluate",
+    "exercise",
+    "expect_close",
+    "format_value",
+    "registered",
+]
 
 _REGISTRY: dict[str, tuple[Callable, str]] = {}
 
@@ -159,11 +169,67 @@ def evaluate(exercise_id: str, answer) -> Verdict:
     return Verdict(exercise_id, True, success)
 
 
-def expect_close(got, expected, what: str, hint: str | None = None, atol: float = 1e-6):
-    """Raise :class:`Fail` unless ``got`` equals ``expected`` to within ``atol``.
+def as_floats(got, what: str, hint: str | None = None):
+    """The reader's result as a float array, or :class:`Fail` saying why it is not a number.
+
+    A helper for checkers: a ``None`` (a forgotten ``return``) and a value that is not a
+    number or an array are explained in the reader's terms.
+
+    Parameters
+    ----------
+    got : array_like or None
+        What the reader's code produced.
+    what : str
+        How to name the call in the message, such as ``"and_gate(1, 0)"``.
+    hint : str, optional
+        The hint to show when ``got`` is not a number or an array.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``got`` as floats (0-d for a number).
+    """
+    import numpy as np
+
+    if got is None:
+        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise Fail(f"{what} returned {got!r}, which is not a number or an array.", hint) from None
+
+
+def format_value(value) -> str:
+    """A number or an array with 4 significant digits, for a verdict message."""
+    import numpy as np
+
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return f"{float(arr):.4g}"
+    return np.array2string(arr, separator=", ", formatter={"float_kind": lambda v: f"{v:.4g}"})
+
+
+def _rounded(arr) -> str:
+    import numpy as np
+
+    return np.array2string(np.round(arr, 4), separator=", ")
+
+
+def expect_close(
+    got,
+    expected,
+    what: str,
+    hint: str | None = None,
+    atol: float = 1e-6,
+    *,
+    rtol: float = 0.0,
+    mistakes=(),
+    fmt: Callable[[object], str] | None = None,
+):
+    """Raise :class:`Fail` unless ``got`` equals ``expected`` to within the tolerances.
 
     A helper for checkers: it explains a ``None`` (a forgotten ``return``), a wrong shape or
-    a wrong value in the reader's terms.
+    a wrong value in the reader's terms, and recognises typical wrong answers.
 
     Parameters
     ----------
@@ -174,28 +240,36 @@ def expect_close(got, expected, what: str, hint: str | None = None, atol: float 
     what : str
         How to name the call in the message, such as ``"and_gate(1, 0)"``.
     hint : str, optional
-        The hint to show when the value is wrong.
+        The hint to show when the value is wrong (and matches none of ``mistakes``).
     atol : float
         The absolute tolerance.
+    rtol : float
+        The relative tolerance (as in :func:`numpy.allclose`).
+    mistakes : sequence of (array_like, str)
+        Typical wrong answers and their targeted hints: a wrong ``got`` that matches one of
+        these values (same shape, within the tolerances) gets that hint instead of ``hint``.
+    fmt : callable, optional
+        Formats ``got`` and ``expected`` for the message; by default, rounded to 4 decimals
+        (:func:`format_value` gives 4 significant digits).
     """
     import numpy as np
 
-    if got is None:
-        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Fail(f"{what} returned {got!r}, which is not a number or an array.", hint) from None
+    got_arr = as_floats(got, what, hint)
     exp_arr = np.asarray(expected, dtype=float)
     if got_arr.shape != exp_arr.shape:
         raise Fail(
             f"{what} has shape {got_arr.shape}; expected shape {exp_arr.shape}.",
             hint or "Check which axis you sum or reduce over.",
         )
-    if not np.allclose(got_arr, exp_arr, atol=atol, rtol=0, equal_nan=False):
-        shown = np.array2string(np.round(got_arr, 4), separator=", ")
-        want = np.array2string(np.round(exp_arr, 4), separator=", ")
-        raise Fail(f"{what} gave {shown}; expected {want}.", hint)
+    if np.allclose(got_arr, exp_arr, atol=atol, rtol=rtol, equal_nan=False):
+        return
+    fmt = fmt or _rounded
+    message = f"{what} gave {fmt(got_arr)}; expected {fmt(exp_arr)}."
+    for value, mistake_hint in mistakes:
+        wrong = np.asarray(value, dtype=float)
+        if got_arr.shape == wrong.shape and np.allclose(got_arr, wrong, atol=atol, rtol=rtol):
+            raise Fail(message, mistake_hint)
+    raise Fail(message, hint)
 
 
 def check(exercise_id: str, answer) -> None:

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from nnlib.exercises import Fail, exercise, expect_close
+from nnlib.exercises import Fail, exercise, expect_close, format_value
 
 __all__: list[str] = []
 
@@ -36,13 +36,6 @@ def _call(fn, *args):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         return fn(*fresh)
-
-
-def _show(arr) -> str:
-    arr = np.asarray(arr, dtype=float)
-    if arr.ndim == 0:
-        return f"{float(arr):.4g}"
-    return np.array2string(arr, separator=", ", formatter={"float_kind": lambda v: f"{v:.4g}"})
 
 
 def _same(got, candidate) -> bool:
@@ -299,7 +292,9 @@ def _(hebb_update):
         (np.zeros((3, 2)), np.array([1.0, 2.0]), np.array([1.0, -1.0, 0.5]), 0.5),
     ]
     for W, x, y, lr in cases:
-        what = f"hebb_update(W of shape {W.shape}, x={_show(x)}, y={_show(y)}, lr={lr})"
+        what = (
+            f"hebb_update(W of shape {W.shape}, x={format_value(x)}, y={format_value(y)}, lr={lr})"
+        )
         W_given = W.copy()
         got = hebb_update(W_given, x.copy(), y.copy(), lr)
         if got is None:
@@ -345,28 +340,24 @@ _PREDICT_CASES = [
 @exercise("ch01.perceptron_predict", success="Your perceptron predicts like nnlib's.")
 def _(perceptron_predict):
     for w, b, X in _PREDICT_CASES:
-        what = f"perceptron_predict(w={_show(w)}, b={b:g}, X of shape {X.shape})"
+        what = f"perceptron_predict(w={format_value(w)}, b={b:g}, X of shape {X.shape})"
         got = _call(perceptron_predict, w, b, X)
         score = X @ w + b
         expected = (score >= 0).astype(int)
-        if got is None:
-            raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
-        if _same(got, expected):
-            continue
-        message = f"{what} gave {_show(np.asarray(got, dtype=float))}; expected {_show(expected)}."
-        if _same(got, np.where(score >= 0, 1, -1)):
-            raise Fail(message, "The labels in this chapter are 0 and 1, not -1 and +1.")
-        if _same(got, score):
-            raise Fail(message, "Threshold the score: 1 where X @ w + b >= 0, else 0.")
-        if _same(got, (score > 0).astype(int)):
-            raise Fail(
-                message,
+        bias_hint = "Add the bias: the score is X @ w + b."
+        mistakes = [
+            (np.where(score >= 0, 1, -1), "The labels in this chapter are 0 and 1, not -1 and +1."),
+            (score, "Threshold the score: 1 where X @ w + b >= 0, else 0."),
+            (
+                (score > 0).astype(int),
                 "A point exactly on the line (X @ w + b == 0) belongs to class 1 here: "
                 "use >= 0, not > 0.",
-            )
-        if _same(got, (X @ w >= 0).astype(int)) or _same(got, (X @ w > 0).astype(int)):
-            raise Fail(message, "Add the bias: the score is X @ w + b.")
-        expect_close(got, expected, what, "Compute X @ w + b and return 1 where it is >= 0.")
+            ),
+            ((X @ w >= 0).astype(int), bias_hint),
+            ((X @ w > 0).astype(int), bias_hint),
+        ]
+        hint = "Compute X @ w + b and return 1 where it is >= 0."
+        expect_close(got, expected, what, hint, mistakes=mistakes, fmt=format_value)
 
 
 _STEP_CASES = [
@@ -386,7 +377,9 @@ def _perceptron_step(w, b, x, y, lr):
 @exercise("ch01.perceptron_step", success="One step of Rosenblatt's rule, mistakes only.")
 def _(perceptron_step):
     for w, b, x, y, lr in _STEP_CASES:
-        what = f"perceptron_step(w={_show(w)}, b={b:g}, x={_show(x)}, y={y}, lr={lr:g})"
+        what = (
+            f"perceptron_step(w={format_value(w)}, b={b:g}, x={format_value(x)}, y={y}, lr={lr:g})"
+        )
         w_given = w.copy()
         got = perceptron_step(w_given, b, x.copy(), y, lr)
         if got is None:
@@ -404,9 +397,9 @@ def _(perceptron_step):
             continue
         y_hat = 1 if x @ w + b >= 0 else 0
         message = (
-            f"{what} returned w={_show(np.asarray(w_new, dtype=float))}, "
-            f"b={_show(np.asarray(b_new, dtype=float))}; expected w={_show(exp_w)}, "
-            f"b={_show(exp_b)}."
+            f"{what} returned w={format_value(np.asarray(w_new, dtype=float))}, "
+            f"b={format_value(np.asarray(b_new, dtype=float))}; expected w={format_value(exp_w)}, "
+            f"b={format_value(exp_b)}."
         )
         if y_hat == y:
             raise Fail(

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from nnlib.exercises import Fail, exercise, expect_close
+from nnlib.exercises import Fail, as_floats, exercise, expect_close
 
 __all__: list[str] = []
 
@@ -28,16 +28,6 @@ def _sigmoid(z):
     from nnlib.activations import sigmoid
 
     return sigmoid(np.asarray(z, dtype=float))
-
-
-def _as_float(got, what: str) -> float | np.ndarray:
-    """The reader's result as floats, or a Fail saying why it is not a number."""
-    if got is None:
-        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Fail(f"{what} returned {got!r}, which is not a number or an array.") from None
 
 
 def _matches(got: np.ndarray, candidate) -> bool:
@@ -70,7 +60,7 @@ def _(firing_rate):
     for seed, (n_steps, n_spikes, dt) in enumerate(cases):
         spikes = _spike_train(n_steps, n_spikes, seed)
         what = f"firing_rate(spikes, dt={dt:g}) with {n_spikes} spikes in {n_steps} steps"
-        got = _as_float(_call(firing_rate, spikes, dt), what)
+        got = as_floats(_call(firing_rate, spikes, dt), what)
         expected = n_spikes / (n_steps * dt)
         if _matches(got, float(n_spikes)) and n_spikes:
             raise Fail(
@@ -95,7 +85,7 @@ def _(firing_rate):
 def _(time_to_spike):
     for current, tau, threshold in [(1.5, 0.02, 1.0), (2.0, 0.01, 1.0), (3.0, 0.02, 2.0)]:
         what = f"time_to_spike(I={current}, tau={tau}, threshold={threshold})"
-        got = _as_float(_call(time_to_spike, current, tau, threshold), what)
+        got = as_floats(_call(time_to_spike, current, tau, threshold), what)
         expected = -tau * np.log(1.0 - threshold / current)
         if _matches(got, -expected):
             raise Fail(
@@ -119,7 +109,7 @@ def _(time_to_spike):
             got = _call(time_to_spike, current, 0.02, 1.0)
         except (ValueError, ZeroDivisionError, FloatingPointError, OverflowError) as exc:
             raise Fail(f"{what} raised {type(exc).__name__}: {exc}", hint) from None
-        got = _as_float(got, what)
+        got = as_floats(got, what)
         if got.shape != () or not np.isposinf(got):
             raise Fail(f"{what} returned {got}; expected inf (the neuron never fires).", hint)
 
@@ -138,7 +128,7 @@ def _(neuron_output):
     for x, w, b in cases:
         x, w = np.array(x), np.array(w)
         what = f"neuron_output(x={x.tolist()}, w={w.tolist()}, b={b})"
-        got = _as_float(_call(neuron_output, x, w, b), what)
+        got = as_floats(_call(neuron_output, x, w, b), what)
         z = float(w @ x + b)
         if got.shape == x.shape and x.size > 1:
             raise Fail(
@@ -168,7 +158,7 @@ def _(neuron_output):
 def _(decision_intercepts):
     for w1, w2, b in [(1.0, 2.0, -2.0), (-0.5, 1.5, 3.0), (2.0, -4.0, 1.0)]:
         what = f"decision_intercepts(w1={w1}, w2={w2}, b={b})"
-        got = _as_float(_call(decision_intercepts, w1, w2, b), what)
+        got = as_floats(_call(decision_intercepts, w1, w2, b), what)
         expected = np.array([-b / w1, -b / w2])
         if got.shape != (2,):
             raise Fail(
@@ -213,7 +203,7 @@ def _(dense_forward):
             got = _call(dense_forward, X, W, b)
         except ValueError as exc:
             raise Fail(f"{what} raised ValueError: {exc}", shape_hint) from None
-        got = _as_float(got, what)
+        got = as_floats(got, what)
         expected = X @ W + b
         if _matches(got, X @ W) and np.any(b != 0):
             raise Fail(f"{what}: the bias is missing.", "Add b (it broadcasts over the rows).")
@@ -236,7 +226,7 @@ def _(forward):
                 f"{what} raised ValueError: {exc}",
                 "Each layer computes input @ W + b, with W of shape (n_in, n_out).",
             ) from None
-        got = _as_float(got, what)
+        got = as_floats(got, what)
         hidden = _sigmoid(X @ W1 + b1)
         expected = hidden @ W2 + b2
         if _matches(got, (X @ W1 + b1) @ W2 + b2):
@@ -265,7 +255,7 @@ def _(forward):
 def _(dense_params):
     for n_in, n_out in [(2, 3), (784, 128), (10, 1), (1, 5)]:
         what = f"dense_params({n_in}, {n_out})"
-        got = _as_float(_call(dense_params, n_in, n_out), what)
+        got = as_floats(_call(dense_params, n_in, n_out), what)
         if _matches(got, n_in * n_out):
             raise Fail(
                 f"{what} returned {int(got)}: only the weights.",
@@ -288,7 +278,7 @@ def _(dense_params):
 def _(count_params):
     for sizes in ([2, 3, 2], [2, 16, 16, 1], [784, 128, 10], [4, 1]):
         what = f"count_params({sizes})"
-        got = _as_float(_call(count_params, list(sizes)), what)
+        got = as_floats(_call(count_params, list(sizes)), what)
         pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
         expected = sum(i * o + o for i, o in pairs)
         if _matches(got, sum(i * o for i, o in pairs)):

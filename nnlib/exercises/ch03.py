@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from nnlib.exercises import Fail, exercise, expect_close
+from nnlib.exercises import Fail, as_floats, exercise, expect_close
 
 __all__: list[str] = []
 
@@ -31,15 +31,6 @@ def _call(fn, *args, **kwargs):
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return fn(*args, **kwargs)
-
-
-def _as_array(got, what: str) -> np.ndarray:
-    if got is None:
-        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Fail(f"{what} returned {got!r}, which is not a number or an array.") from None
 
 
 # --- 01_why_nonlinearity ---------------------------------------------------------------------
@@ -63,7 +54,7 @@ def _(collapse):
                 f"{what} returned {type(got).__name__}; expected a pair (W, b).",
                 "End the function with `return W, b`.",
             )
-        W, b = (_as_array(v, what) for v in got)
+        W, b = (as_floats(v, what) for v in got)
         if W.shape == (n_mid, n_mid) and np.allclose(W, W2 @ W1):
             raise Fail(
                 f"{what}: W is W2 @ W1.",
@@ -104,7 +95,7 @@ def _bump_reference(x):
 )
 def _(bump):
     x = np.linspace(-3.0, 3.0, 61)
-    got = _as_array(_call(bump, x.copy()), "bump(x)")
+    got = as_floats(_call(bump, x.copy()), "bump(x)")
     if got.shape != x.shape:
         raise Fail(
             f"bump(x) for x of shape {x.shape} returned shape {got.shape}.",
@@ -149,7 +140,7 @@ def _(sigmoid_grad):
     from nnlib.activations import sigmoid_grad as reference
 
     x = np.array([-6.0, -2.0, -0.5, 0.0, 0.5, 2.0, 6.0])
-    got = _as_array(_call(sigmoid_grad, x.copy()), "sigmoid_grad(x)")
+    got = as_floats(_call(sigmoid_grad, x.copy()), "sigmoid_grad(x)")
     if got.shape == x.shape:
         if np.allclose(got, x * (1 - x)):
             raise Fail(
@@ -170,7 +161,7 @@ def _(sigmoid_grad):
         "Differentiate 1 / (1 + exp(-x)) and write the result with s = sigmoid(x).",
     )
     big = np.array([-1000.0, 1000.0])
-    got = _as_array(_call(sigmoid_grad, big.copy()), "sigmoid_grad([-1000, 1000])")
+    got = as_floats(_call(sigmoid_grad, big.copy()), "sigmoid_grad([-1000, 1000])")
     if got.shape == big.shape and not np.all(np.isfinite(got)):
         raise Fail(
             "sigmoid_grad([-1000, 1000]) gave NaN or infinity.",
@@ -190,7 +181,7 @@ def _(leaky_relu):
     x = np.array([-3.0, -1.0, -0.25, 0.0, 0.5, 2.0])
     for slope in (0.01, 0.2):
         what = f"leaky_relu([-3, -1, -0.25, 0, 0.5, 2], negative_slope={slope})"
-        got = _as_array(_call(leaky_relu, x.copy(), negative_slope=slope), what)
+        got = as_floats(_call(leaky_relu, x.copy(), negative_slope=slope), what)
         if got.shape == x.shape:
             if np.allclose(got, np.maximum(x, 0.0)):
                 raise Fail(
@@ -272,7 +263,7 @@ def _(he_std):
     for n_in, n_out in cases:
         what = f"he_std({n_in}, {n_out})"
         got = _call(he_std, n_in, n_out)
-        value = float(_as_array(got, what))
+        value = float(as_floats(got, what))
         if np.isclose(value, np.sqrt(1 / n_in)):
             raise Fail(
                 f"{what} gave sqrt(1 / n_in).",
@@ -302,7 +293,7 @@ def _(softmax):
     from nnlib.activations import softmax as reference
 
     small = _LOGITS[:1]
-    got = _as_array(_call(softmax, small.copy()), "softmax([[1, 2, 3]])")
+    got = as_floats(_call(softmax, small.copy()), "softmax([[1, 2, 3]])")
     if got.shape == small.shape and np.allclose(got, reference(small, axis=0)):
         raise Fail(
             "softmax([[1, 2, 3]]) normalised down the columns.",
@@ -314,7 +305,7 @@ def _(softmax):
         "softmax([[1, 2, 3]])",
         "exp every logit, then divide by the row's sum (keepdims=True).",
     )
-    got = _as_array(_call(softmax, _LOGITS.copy()), "softmax(Z)")
+    got = as_floats(_call(softmax, _LOGITS.copy()), "softmax(Z)")
     if got.shape == _LOGITS.shape and np.isnan(got[1]).any():
         raise Fail(
             "softmax of the row [1000, 1001, 999] gave NaN: exp(1000) overflows to inf.",
@@ -335,7 +326,7 @@ def _(log_softmax):
     from nnlib.activations import log_softmax as reference
 
     small = _LOGITS[:1]
-    got = _as_array(_call(log_softmax, small.copy()), "log_softmax([[1, 2, 3]])")
+    got = as_floats(_call(log_softmax, small.copy()), "log_softmax([[1, 2, 3]])")
     if got.shape == small.shape and np.allclose(got, small - small.max(axis=-1, keepdims=True)):
         raise Fail(
             "log_softmax([[1, 2, 3]]) returned z - max(z): the log of the sum is missing.",
@@ -349,7 +340,7 @@ def _(log_softmax):
         "Subtract log(sum(exp(z))) from every z_i in the row.",
     )
     wide = np.array([[0.0, 1000.0], [0.0, -1000.0]])
-    got = _as_array(_call(log_softmax, wide.copy()), "log_softmax([[0, 1000], [0, -1000]])")
+    got = as_floats(_call(log_softmax, wide.copy()), "log_softmax([[0, 1000], [0, -1000]])")
     if got.shape == wide.shape and not np.isfinite(got[0, 1]):
         raise Fail(
             f"log_softmax([[0, 1000]]) gave {got[0, 1]} where the answer is 0: exp(1000) "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib.exercises import Fail, exercise, expect_close
+from nnlib.exercises import Fail, as_floats, exercise, expect_close, format_value
 
 __all__: list[str] = []
 
@@ -20,34 +20,16 @@ def _closest_mistake(got, expected, what, mistakes, hint, atol=1e-6):
     """Pass if ``got`` matches ``expected``; else fail with the hint of a known mistake.
 
     ``mistakes`` is a list of ``(value, hint)`` pairs: what a typical wrong answer returns and
-    the nudge for it. An answer that matches none gets ``hint``.
+    the nudge for it. An answer that matches none gets ``hint``. Unlike a bare
+    :func:`~nnlib.exercises.expect_close`, NaN or infinity is reported as such, the
+    tolerance is also relative and numbers are shown with 4 significant digits.
     """
-    if got is None:
-        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Fail(f"{what} returned {got!r}, which is not a number or an array.", hint) from None
+    got_arr = as_floats(got, what, hint)
     if not np.all(np.isfinite(got_arr)):
         raise Fail(f"{what} returned NaN or infinity.", hint)
-    exp_arr = np.asarray(expected, dtype=float)
-    if got_arr.shape != exp_arr.shape:
-        expect_close(got_arr, exp_arr, what, hint)  # explains the wrong shape
-    if np.allclose(got_arr, exp_arr, rtol=1e-6, atol=atol):
-        return
-    message = f"{what} gave {_show(got_arr)}; expected {_show(exp_arr)}."
-    for value, mistake_hint in mistakes:
-        wrong = np.asarray(value, dtype=float)
-        if got_arr.shape == wrong.shape and np.allclose(got_arr, wrong, rtol=1e-6, atol=atol):
-            raise Fail(message, mistake_hint)
-    raise Fail(message, hint)
-
-
-def _show(arr: np.ndarray) -> str:
-    """A number or an array, rounded for a verdict message."""
-    if arr.ndim == 0:
-        return f"{float(arr):.4g}"
-    return np.array2string(arr, separator=", ", formatter={"float_kind": lambda v: f"{v:.4g}"})
+    expect_close(
+        got_arr, expected, what, hint, atol, rtol=1e-6, mistakes=mistakes, fmt=format_value
+    )
 
 
 _MSE_CASES = [
