@@ -83,6 +83,22 @@ def test_switching_function_resets_the_parameter():
     assert explorer.param_slider.max == 3.0
 
 
+def test_switching_function_sends_the_slider_in_one_message(monkeypatch):
+    """Bounds and value reach the browser together: sent apart, the browser's slider clamps
+    its old value to the new bounds and sends it back over the new default (seen live in
+    JupyterLab: ELU kept a leaky slope of 0.3 instead of alpha = 1)."""
+    explorer = activation_explorer("leaky_relu")
+    explorer.param_slider.value = 0.25
+    sent = []
+    monkeypatch.setattr(
+        explorer.param_slider, "send_state", lambda key=None: sent.append(set(key or ()))
+    )
+    explorer.dropdown.value = "elu"
+    assert len(sent) == 1, sent
+    assert {"min", "max", "step", "value"} <= sent[0]
+    assert explorer.settings[2] == pytest.approx(1.0)
+
+
 def test_explorer_uses_only_ipywidgets_7_widgets():
     import ipywidgets as widgets
 

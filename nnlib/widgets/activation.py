@@ -313,16 +313,21 @@ class ActivationExplorer:
         slider = self.param_slider
         self._updating = True
         try:
-            if spec is None:
-                slider.description = "(no parameter)"
-                slider.disabled = True
-            else:
-                # Widen before narrowing so min <= max holds at every step (traitlets checks).
-                slider.min, slider.max = min(slider.min, spec.low), max(slider.max, spec.high)
-                slider.min, slider.max, slider.step = spec.low, spec.high, spec.step
-                slider.value = value
-                slider.description = spec.label
-                slider.disabled = False
+            # One message to the browser for all the changes: sent one by one, a new min or
+            # max makes the browser's slider clamp its old value and send that back, which
+            # would overwrite the new function's default.
+            with slider.hold_sync():
+                if spec is None:
+                    slider.description = "(no parameter)"
+                    slider.disabled = True
+                else:
+                    # Widen before narrowing so min <= max holds at every step (traitlets).
+                    slider.min = min(slider.min, spec.low)
+                    slider.max = max(slider.max, spec.high)
+                    slider.min, slider.max, slider.step = spec.low, spec.high, spec.step
+                    slider.value = value
+                    slider.description = spec.label
+                    slider.disabled = False
         finally:
             self._updating = False
 
