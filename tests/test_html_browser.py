@@ -4,7 +4,8 @@ Serves ``_build/html`` on 127.0.0.1 (a thread in this process), drives Debian's 
 with Playwright (never a browser Playwright downloads) and checks, on every page: no console
 errors, no page errors, no failed requests and no request to any other host; every image
 decoded; every maths element typeset by MathJax; every saved widget view drawn; on notebook
-pages, the Binder and Colab links point at the notebook on branch ``main``. The search page
+pages, the Binder and Colab links point at the notebook on branch ``main`` and no code box
+scrolls sideways. The search page
 must find "perceptron". One screenshot per chapter goes to ``_build/screenshots/``.
 
 Without ``/usr/bin/chromium`` the test skips with a message, except in CI (``CI=true``),
@@ -255,6 +256,11 @@ WIDGETS_DRAWN = r"""(selector) => Array.from(document.querySelectorAll(selector)
   return area && area.classList.contains("widget-subarea") && area.childElementCount > 0;
 })"""
 
+# Code boxes whose longest line is cut off behind a horizontal scrollbar (their longest line).
+CODE_OVERFLOW = r"""() => Array.from(document.querySelectorAll("div.cell_input pre"))
+  .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+  .map((pre) => pre.textContent.split("\n").reduce((a, l) => (l.length > a.length ? l : a), ""))"""
+
 WIDGET_REPORT = r"""(selector) => Array.from(document.querySelectorAll(selector)).map((tag) => {
   const area = tag.previousElementSibling;
   const drawn = area && area.classList.contains("widget-subarea") && area.childElementCount > 0;
@@ -287,6 +293,8 @@ def test_page_in_browser(session, entry: TocPage):
 
         if entry.is_notebook:
             problems += launch_link_problems(page, entry.docname)
+            overflow = page.evaluate(CODE_OVERFLOW)
+            problems += [f"code box scrolls sideways: {line.strip()!r}" for line in overflow]
 
         if entry.docname in SCREENSHOTS:
             shot = SHOTS / SCREENSHOTS[entry.docname]
