@@ -140,6 +140,13 @@ def _shuffled(X: np.ndarray, y: np.ndarray, gen: np.random.Generator):
     return X[order], y[order]
 
 
+def _two_classes(a: np.ndarray, b: np.ndarray, noise: float, gen: np.random.Generator):
+    """Points ``a`` (class 0) and ``b`` (class 1), Gaussian noise added, rows shuffled."""
+    X = np.vstack([a, b]) + noise * gen.standard_normal((len(a) + len(b), 2))
+    y = np.concatenate([np.zeros(len(a), np.int64), np.ones(len(b), np.int64)])
+    return _shuffled(X, y, gen)
+
+
 # ---------------------------------------------------------------------------------------------
 # Two-dimensional classification problems
 # ---------------------------------------------------------------------------------------------
@@ -181,9 +188,7 @@ def moons(
     t_lower = np.linspace(0.0, np.pi, n_lower)
     upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
     lower = np.column_stack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
-    X = np.vstack([upper, lower]) + noise * gen.standard_normal((n, 2))
-    y = np.concatenate([np.zeros(n_upper, np.int64), np.ones(n_lower, np.int64)])
-    return _shuffled(X, y, gen)
+    return _two_classes(upper, lower, noise, gen)
 
 
 def circles(
@@ -227,9 +232,7 @@ def circles(
     t_inner = np.linspace(0.0, 2.0 * np.pi, n_inner, endpoint=False)
     outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
     inner = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
-    X = np.vstack([outer, inner]) + noise * gen.standard_normal((n, 2))
-    y = np.concatenate([np.zeros(n_outer, np.int64), np.ones(n_inner, np.int64)])
-    return _shuffled(X, y, gen)
+    return _two_classes(outer, inner, noise, gen)
 
 
 def spirals(

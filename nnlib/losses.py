@@ -274,6 +274,19 @@ class HingeLoss(Loss):
         return f"HingeLoss({', '.join(extra)})"
 
 
+def _penalty(params, strength, grad, name, value, slope) -> float:
+    """``strength * sum(value(w))`` over the parameters; adds ``strength * slope(w)`` into
+    each ``.grad`` (``slope=None`` means ``slope(w) = w``)."""
+    params = _param_list(params, name)
+    check_positive(strength, f"{name}: strength", allow_zero=True)
+    total = 0.0
+    for p in params:
+        total += float(value(p.data))
+        if grad:
+            p.grad += strength * (p.data if slope is None else slope(p.data))
+    return strength * total
+
+
 def _param_list(params, where: str) -> list:
     from .layers import Parameter
 
@@ -316,14 +329,7 @@ def l1_penalty(params, strength: float, grad: bool = True) -> float:
 
     Taught in: Chapter 4, Learning.
     """
-    params = _param_list(params, "l1_penalty")
-    check_positive(strength, "l1_penalty: strength", allow_zero=True)
-    total = 0.0
-    for p in params:
-        total += float(np.abs(p.data).sum())
-        if grad:
-            p.grad += strength * np.sign(p.data)
-    return strength * total
+    return _penalty(params, strength, grad, "l1_penalty", lambda w: np.abs(w).sum(), np.sign)
 
 
 def l2_penalty(params, strength: float, grad: bool = True) -> float:
@@ -351,11 +357,4 @@ def l2_penalty(params, strength: float, grad: bool = True) -> float:
 
     Taught in: Chapter 4, Learning.
     """
-    params = _param_list(params, "l2_penalty")
-    check_positive(strength, "l2_penalty: strength", allow_zero=True)
-    total = 0.0
-    for p in params:
-        total += float(np.vdot(p.data, p.data))
-        if grad:
-            p.grad += strength * p.data
-    return 0.5 * strength * total
+    return _penalty(params, strength, grad, "l2_penalty", lambda w: 0.5 * np.vdot(w, w), None)
