@@ -46,3 +46,26 @@ def test_core_module_does_not_import_torch(name):
     )
     res = run(code)
     assert res.returncode == 0, res.stderr
+
+
+def test_star_import_and_every_listed_name():
+    """``from nnlib import *`` works, and every name in ``nnlib.__all__`` imports."""
+    code = (
+        "import nnlib\n"
+        "ns = {}\n"
+        "exec('from nnlib import *', ns)\n"
+        "missing = [n for n in nnlib.__all__ if n not in ns]\n"
+        "assert not missing, missing\n"
+        "print(len(nnlib.__all__))\n"
+    )
+    res = run(code)
+    assert res.returncode == 0, res.stderr
+
+
+def test_all_lists_only_existing_submodules():
+    import nnlib
+
+    for name in nnlib.__all__:
+        if name == "__version__":
+            continue
+        assert importlib.util.find_spec(f"nnlib.{name}") is not None, f"nnlib.{name} is listed"

@@ -40,10 +40,53 @@ def test_torch_pinned_to_the_build_on_disk():
 def test_nnlib_dependencies_are_loose():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     deps = meta["dependencies"]
-    assert any(d.startswith("ipywidgets>=7.6") for d in deps), "Colab ships ipywidgets 7.7.1"
-    assert not any("<" in d or "==" in d for d in deps), "no upper pins for students"
+    names = {re.split(r"[<>=!\[ ]", d)[0].lower() for d in deps}
+    assert names == {"numpy", "matplotlib"}, "the core needs numpy and matplotlib only"
+    extras = meta["optional-dependencies"]
+    assert any(d.startswith("ipywidgets>=7.6") for d in extras["widgets"]), "Colab has 7.7.1"
+    assert any(d.startswith("ipython") for d in extras["widgets"])
+    for extra in ("widgets", "torch", "data", "progress"):
+        assert set(extras[extra]) <= set(extras["all"]), f"[all] misses [{extra}]"
+    every = deps + [d for group in extras.values() for d in group]
+    assert not any("<" in d or "==" in d for d in every), "no upper pins for students"
     assert not any(d.startswith("torch") for d in deps), "torch is an optional extra"
     assert meta["requires-python"] == ">=3.10"
+
+
+def test_pinned_environment_has_the_widgets_extra():
+    """The course's own environment (CI, Binder) installs what nnlib.widgets needs."""
+    ci = pins("requirements.txt")
+    assert {"ipywidgets", "ipython"} <= ci.keys()
+
+
+def test_license_and_the_setuptools_that_understands_it():
+    text = (ROOT / "pyproject.toml").read_text()
+    meta = tomllib.loads(text)
+    assert meta["project"]["license"] == "MIT"
+    assert meta["project"]["license-files"] == ["LICENSE"]
+    # An SPDX string in project.license (PEP 639) needs setuptools >= 77.
+    (setuptools,) = [r for r in meta["build-system"]["requires"] if r.startswith("setuptools")]
+    assert int(re.search(r">=(\d+)", setuptools).group(1)) >= 77
+    license_text = (ROOT / "LICENSE").read_text()
+    assert license_text.startswith("MIT License")
+    assert "The nnbook authors" in license_text
+
+
+def test_widgets_without_ipywidgets_say_how_to_install_them():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['ipywidgets'] = None\n"
+        "import nnlib.widgets.activation as a\n"
+        "a.ActivationExplorer()\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert res.returncode != 0
+    assert "ImportError" in res.stderr
+    assert 'pip install "nnlib[widgets]"' in res.stderr
 
 
 def test_version_is_exposed():
@@ -81,4 +124,5 @@ def test_wheel_ships_every_module(tmp_path):
     shipped = set(zipfile.ZipFile(wheel).namelist())
     sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "nnlib").rglob("*.py")}
     assert sources <= shipped, f"missing from the wheel: {sorted(sources - shipped)}"
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in shipped), "no LICENSE"
     assert not any(name.startswith(("tests/", "book/", "tools/")) for name in shipped)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlib.widgets import require_ipywidgets
+
 __all__ = [
     "EXPLORER_ACTIVATIONS",
     "ActivationExplorer",
@@ -274,7 +276,7 @@ class ActivationExplorer:
     """
 
     def __init__(self, name: str = "relu", x_range: float = 5.0, param=None):
-        import ipywidgets as widgets
+        widgets = require_ipywidgets()
 
         name = _check_name(name)
         from nnlib._validate import check_in_range

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnlib.surfaces import SURFACES, Surface, descend, get_surface
+from nnlib.widgets import require_ipywidgets
 
 __all__ = [
     "LearningRateWidget",
@@ -257,7 +258,7 @@ class LearningRateWidget:
     """
 
     def __init__(self, surface: str = "ravine", lr: float = 0.1, steps: int = 40):
-        import ipywidgets as widgets
+        widgets = require_ipywidgets()
 
         first, _ = _check_run(surface, lr, steps, None)
         self.surface = widgets.Dropdown(

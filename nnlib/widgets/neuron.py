@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nnlib._validate import _check_number, check_positive
+from nnlib.widgets import require_ipywidgets
 
 __all__ = [
     "ACTIVATION_CHOICES",
@@ -391,7 +392,7 @@ class NeuronPlayground:
     """
 
     def __init__(self, w1, w2, b, activation, lim, continuous_update):
-        import ipywidgets as widgets
+        widgets = require_ipywidgets()
         from matplotlib.figure import Figure
 
         w1, w2, b = _check_weights(w1, w2, b)
