@@ -23,7 +23,8 @@ import warnings
 
 import numpy as np
 
-from nnlib.exercises import Fail, exercise, expect_close, format_value
+from nnlib.exercises import Fail, exercise, expect_close, format_value, solution
+from nnlib.neurons import AND, OR, McCullochPittsUnit
 
 __all__: list[str] = []
 
@@ -422,3 +423,56 @@ def _(perceptron_step):
             "Predict y_hat = 1 if w.x + b >= 0 else 0; then w + lr * (y - y_hat) * x and "
             "b + lr * (y - y_hat).",
         )
+
+
+# --- Reference solutions (shown, collapsed, under each exercise in the notebooks) -----------
+
+
+@solution("ch01.decade_counts")
+def decade_counts(years):
+    counts = {}
+    for year in years:
+        decade = year // 10 * 10
+        counts[decade] = counts.get(decade, 0) + 1
+    return counts
+
+
+@solution("ch01.longest_gap")
+def longest_gap(years):
+    ys = sorted(years)
+    pairs = zip(ys[:-1], ys[1:], strict=True)
+    return max(pairs, key=lambda pair: pair[1] - pair[0])
+
+
+@solution("ch01.and_gate")
+def and_gate(a, b):
+    w1, w2, threshold = 1, 1, 2
+    return 1 if w1 * a + w2 * b >= threshold else 0
+
+
+@solution("ch01.nand_unit")
+def nand_unit():
+    return McCullochPittsUnit(weights=[-1, -1], threshold=-1.5)
+
+
+@solution("ch01.xor_gate")
+def xor_gate(a, b):
+    nand = McCullochPittsUnit(weights=[-1, -1], threshold=-1.5)
+    hidden = [OR([a, b]), nand([a, b])]
+    return AND(hidden)
+
+
+@solution("ch01.hebb_update")
+def hebb_update(W, x, y, lr):
+    return W + lr * np.outer(y, x)
+
+
+@solution("ch01.perceptron_predict")
+def perceptron_predict(w, b, X):
+    return (X @ w + b >= 0).astype(int)
+
+
+@solution("ch01.perceptron_step")
+def perceptron_step(w, b, x, y, lr):
+    y_hat = 1 if x @ w + b >= 0 else 0
+    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)

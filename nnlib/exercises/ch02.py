@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from nnlib.exercises import Fail, as_floats, exercise, expect_close
+from nnlib.exercises import Fail, as_floats, exercise, expect_close, solution
 
 __all__: list[str] = []
 
@@ -300,3 +300,56 @@ def _(count_params):
         expect_close(
             got, expected, what, "Add n_in * n_out + n_out for each pair of adjacent layer sizes."
         )
+
+
+# --- Reference solutions (shown, collapsed, under each exercise in the notebooks) -----------
+
+
+@solution("ch02.firing_rate")
+def firing_rate(spikes, dt):
+    duration = len(spikes) * dt  # seconds
+    return np.sum(spikes) / duration
+
+
+@solution("ch02.time_to_spike")
+def time_to_spike(I, tau, threshold):
+    if I <= threshold:
+        return np.inf  # v only approaches I, so it never reaches the threshold
+    return -tau * np.log(1 - threshold / I)
+
+
+@solution("ch02.neuron_output")
+def neuron_output(x, w, b):
+    z = np.dot(w, x) + b
+    return 1 / (1 + np.exp(-z))
+
+
+@solution("ch02.decision_intercepts")
+def decision_intercepts(w1, w2, b):
+    # On the x1 axis x2 = 0, so w1 * x1 + b = 0; likewise on the x2 axis.
+    return (-b / w1, -b / w2)
+
+
+@solution("ch02.dense_forward")
+def dense_forward(X, W, b):
+    # (m, n_in) @ (n_in, n_out) -> (m, n_out); b is added to every row
+    return X @ W + b
+
+
+@solution("ch02.forward_2layer")
+def forward(X, W1, b1, W2, b2):
+    H = 1 / (1 + np.exp(-(X @ W1 + b1)))  # hidden layer, sigmoid
+    return H @ W2 + b2  # output layer, linear
+
+
+@solution("ch02.dense_params")
+def dense_params(n_in, n_out):
+    return n_in * n_out + n_out  # the weight matrix plus one bias per neuron
+
+
+@solution("ch02.count_params")
+def count_params(sizes):
+    pairs = zip(sizes[:-1], sizes[1:], strict=True)
+    return sum(n_in * n_out + n_out for n_in, n_out in pairs)
+    # Three equal hidden layers: count_params([2, 7, 7, 7, 2]) is 21 + 56 + 56 + 16 = 149
+    # and count_params([2, 8, 8, 8, 2]) is 186, so width 7 is the widest within 162.

@@ -17,7 +17,9 @@ import warnings
 
 import numpy as np
 
-from nnlib.exercises import Fail, as_floats, exercise, expect_close
+from nnlib import activations as act
+from nnlib.activations import relu
+from nnlib.exercises import Fail, as_floats, exercise, expect_close, solution
 
 __all__: list[str] = []
 
@@ -354,3 +356,49 @@ def _(log_softmax):
             "Do not take np.log(softmax(z)); compute z - max - log(sum(exp(z - max))) directly.",
         )
     expect_close(got, reference(wide), "log_softmax([[0, 1000], [0, -1000]])")
+
+
+# --- Reference solutions (shown, collapsed, under each exercise in the notebooks) -----------
+
+
+@solution("ch03.collapse_linear")
+def collapse(W1, b1, W2, b2):
+    return W1 @ W2, b1 @ W2 + b2
+
+
+@solution("ch03.relu_bump")
+def bump(x):
+    return relu(x + 1) - 2 * relu(x) + relu(x - 1)
+
+
+@solution("ch03.sigmoid_grad")
+def sigmoid_grad(x):
+    s = act.sigmoid(x)  # nnlib's sigmoid is stable for any x
+    return s * (1 - s)
+
+
+@solution("ch03.leaky_relu")
+def leaky_relu(x, negative_slope=0.01):
+    return np.where(x > 0, x, negative_slope * x)
+
+
+@solution("ch03.count_dead")
+def count_dead(H):
+    return int(np.all(H == 0, axis=0).sum())
+
+
+@solution("ch03.he_std")
+def he_std(n_in, n_out):
+    return np.sqrt(2.0 / n_in)  # the fan-in only
+
+
+@solution("ch03.stable_softmax")
+def softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@solution("ch03.log_softmax")
+def log_softmax(z):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib.exercises import Fail, as_floats, exercise, expect_close, format_value
+from nnlib.exercises import Fail, as_floats, exercise, expect_close, format_value, solution
 
 __all__: list[str] = []
 
@@ -724,3 +724,104 @@ def _(early_stopping):
             "Keep the lowest loss so far and a counter of epochs without a new lowest; stop "
             "when the counter reaches patience.",
         )
+
+
+# --- Reference solutions (shown, collapsed, under each exercise in the notebooks) -----------
+
+
+@solution("ch04.mse")
+def mse(pred, target):
+    return np.mean((pred - target) ** 2)
+
+
+@solution("ch04.mse_grad")
+def mse_grad(pred, target):
+    return 2 * (pred - target) / pred.size
+
+
+@solution("ch04.bce")
+def bce(p, y):
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+@solution("ch04.gd_step")
+def gd_step(w, grad, lr):
+    return w - lr * grad
+
+
+@solution("ch04.lr_limit")
+def lr_limit(c):
+    return 2.0 / c
+
+
+@solution("ch04.grad_neuron")
+def grad_neuron(x, w, b):
+    d = 1 - np.tanh(w * x + b) ** 2  # tanh'(z) at z = w x + b
+    return x * d, d
+
+
+@solution("ch04.mul_backward")
+def mul_backward(a, b, grad_out):
+    return b * grad_out, a * grad_out
+
+
+@solution("ch04.dense_backward")
+def dense_backward(x, W, grad_out):
+    dW = x.T @ grad_out  # BP4
+    db = grad_out.sum(axis=0)  # BP3
+    dx = grad_out @ W.T  # passed down to the layer below
+    return dW, db, dx
+
+
+@solution("ch04.hidden_delta")
+def hidden_delta(delta_next, W_next, z):
+    return (delta_next @ W_next.T) * (z > 0)
+
+
+@solution("ch04.momentum_step")
+def momentum_step(w, v, g, lr, mu):
+    v_new = mu * v + g
+    return w - lr * v_new, v_new
+
+
+@solution("ch04.adam_step")
+def adam_step(w, m, v, g, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+@solution("ch04.standardize")
+def standardize(X_train, X_test):
+    mean = X_train.mean(axis=0)
+    std = X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+@solution("ch04.precision_recall")
+def precision_recall(y_true, y_pred):
+    tp = np.sum((y_pred == 1) & (y_true == 1))
+    fp = np.sum((y_pred == 1) & (y_true == 0))
+    fn = np.sum((y_pred == 0) & (y_true == 1))
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+@solution("ch04.l2_penalty")
+def l2_penalty(W, lam):
+    return 0.5 * lam * np.sum(W**2), lam * W
+
+
+@solution("ch04.early_stopping")
+def early_stopping(val_losses, patience):
+    best_loss, best_epoch, waited = np.inf, 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best_loss:
+            best_loss, best_epoch, waited = loss, epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
