@@ -13,8 +13,11 @@ Modules (and the chapter that teaches each):
 - ``neuron_model``: Chapter 2, Neurons and networks.
 - ``activations``, ``gradient_flow``: Chapter 3, Activation functions.
 - ``autograd``, ``gradcheck``, ``layers``, ``losses``, ``init``, ``optim``, ``schedules``,
-  ``train``, ``experiments``: Chapter 4, Learning.
+  ``train``: Chapter 4, Learning.
 - ``surfaces``: Chapter 4 (loss landscapes for gradient descent and optimizers).
+- ``conv``: Chapter 5, Architectures (convolution and pooling by hand, in numpy).
+- ``torch``: the subpackage for everything that needs PyTorch (Chapters 5-7); loaded, like
+  torch itself, only when used.
 - ``data``, ``metrics``, ``plot``: used throughout.
 - ``widgets``, ``exercises``: the interactive parts of every chapter.
 """
@@ -29,9 +32,9 @@ _SUBMODULES = frozenset(
     {
         "activations",
         "autograd",
+        "conv",
         "data",
         "exercises",
-        "experiments",
         "gradcheck",
         "gradient_flow",
         "history",
@@ -45,6 +48,7 @@ _SUBMODULES = frozenset(
         "plot",
         "schedules",
         "surfaces",
+        "torch",
         "train",
         "widgets",
     }

@@ -1,11 +1,15 @@
 """Maintenance of the book's notebooks: the guard cell, execution in place, timings.
 
     python tools/nbtools.py guard              # write the install guard into every notebook
+    python tools/nbtools.py solutions          # fill in the collapsed exercise solutions
     python tools/nbtools.py execute [NB ...]   # run notebooks in place (all by default)
     python tools/nbtools.py list               # the notebooks, in table-of-contents order
 
 The guard cell is generated from ``repository.url`` in ``_config.yml``: that is the one place
-the repository address lives. ``make execute`` runs ``guard`` and then ``execute``.
+the repository address lives. Each exercise's solution cell is a markdown cell that starts
+with ``<!-- solution: chNN.name -->``; the rest of it is generated from the reference solution
+registered in ``nnlib.exercises`` (so the notebook never runs it, and it cannot drift from
+the one the tests check). ``make execute`` runs ``guard``, ``solutions`` and ``execute``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,45 @@ def guard_source() -> str:
         "except ImportError:\n"
         f'    %pip install -q "nnlib @ git+{repository_url()}"'
     )
+
+
+SOLUTION_MARKER = re.compile(r"\A<!-- solution: (\S+) -->")
+
+
+def solution_markdown(exercise_id: str) -> str:
+    """The markdown cell that shows the reference solution of ``exercise_id``, collapsed.
+
+    A ``<details>`` block: collapsed in Jupyter, Colab and the HTML book alike, and never
+    executed, so "Run all" cannot overwrite the reader's own answer.
+    """
+    from nnlib.exercises import solution_source
+
+    code = solution_source(exercise_id).rstrip()
+    return (
+        f"<!-- solution: {exercise_id} -->\n"
+        "<details>\n"
+        "<summary>Solution (try it yourself first)</summary>\n\n"
+        "One way to write it; yours may differ and still pass. "
+        f'`show_solution("{exercise_id}")` prints it in a notebook.\n\n'
+        f"```python\n{code}\n```\n\n"
+        "</details>"
+    )
+
+
+def ensure_solutions(path: Path) -> bool:
+    """Regenerate every solution cell of ``path`` from its marker; return True if any changed."""
+    nb = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in nb.cells:
+        match = SOLUTION_MARKER.match(cell.source) if cell.cell_type == "markdown" else None
+        if match:
+            text = solution_markdown(match.group(1))
+            if cell.source != text:
+                cell.source = text
+                changed = True
+    if changed:
+        nbformat.write(nb, path)
+    return changed
 
 
 def toc_notebooks() -> list[Path]:
@@ -121,7 +164,7 @@ def _paths(args: list[str]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["guard", "execute", "list"])
+    parser.add_argument("command", choices=["guard", "solutions", "execute", "list"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONHASHSEED", "0")
@@ -133,9 +176,14 @@ def main(argv: list[str] | None = None) -> int:
         changed = [p for p in _paths(args.notebooks) if ensure_guard(p)]
         print(f"guard: {len(changed)} notebook(s) updated")
         return 0
+    if args.command == "solutions":
+        changed = [p for p in _paths(args.notebooks) if ensure_solutions(p)]
+        print(f"solutions: {len(changed)} notebook(s) updated")
+        return 0
     total = 0.0
     for p in _paths(args.notebooks):
         ensure_guard(p)
+        ensure_solutions(p)
         t = execute(p)
         total += t
         print(f"{t:6.1f} s  {p.relative_to(ROOT)}", flush=True)

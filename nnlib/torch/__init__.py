@@ -1,0 +1,37 @@
+"""The torch half of nnlib: everything that needs PyTorch, for Chapters 5-7.
+
+``import nnlib`` never imports torch; ``import nnlib.torch`` does not either, until one of
+its submodules is used (each loads on first access, like the modules of ``nnlib``)::
+
+    from nnlib.torch.setup import reproducible
+    from nnlib.torch.train import fit
+
+Modules (and the chapter that teaches each):
+
+- ``setup``: seeds and threads for reproducible torch runs (every torch chapter).
+- ``train``: the one training loop of the torch chapters, with the same names and
+  ``History`` as the numpy loop of Chapter 4.
+- The from-scratch building blocks of Chapter 5, Architectures (recurrent cells,
+  normalisation, attention, ...), each tested against its ``torch.nn`` twin.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+
+def _submodules() -> frozenset[str]:
+    return frozenset(info.name for info in pkgutil.iter_modules(__path__) if info.name[0] != "_")
+
+
+def __getattr__(name: str):
+    if name in _submodules():
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'nnlib.torch' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _submodules())
