@@ -29,7 +29,7 @@ def test_first_cell_is_the_generated_guard(path):
     nb = nbformat.read(path, as_version=4)
     first = code_cells(nb)[0]
     assert nb.cells[0] is first, "the guard must be the very first cell"
-    assert first.source == nbtools.guard_source(), "run `python tools/nbtools.py guard`"
+    assert first.source == nbtools.guard_source(path), "run `python tools/nbtools.py guard`"
     assert first.metadata.get("tags") == ["remove-cell"]
     assert first.outputs == [], "the guard prints nothing where nnlib is installed"
 
@@ -74,3 +74,14 @@ def test_chapter_notebook_shape(path):
     assert "nnlib" in code, "the notebook uses nnlib"
     assert re.search(r"^\s*assert ", code, re.M), "at least one asserted claim"
     assert "check(" in code, "exercises use the checkers"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_chapter_notebook_has_enough_substance(path):
+    """Every chapter notebook: 600 words of prose, 2 asserted claims, 2 exercises, a figure."""
+    if not re.match(r"\d\d_", path.parent.name):
+        pytest.skip("not a chapter notebook")
+    found = nbtools.stats(path)
+    wanted = {"words": 600, "asserts": 2, "exercises": 2, "figures": 1}
+    short = {k: f"{found[k]} < {v}" for k, v in wanted.items() if found[k] < v}
+    assert not short, f"too little: {short}"

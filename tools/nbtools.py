@@ -4,6 +4,7 @@
     python tools/nbtools.py solutions          # fill in the collapsed exercise solutions
     python tools/nbtools.py execute [NB ...]   # run notebooks in place (all by default)
     python tools/nbtools.py list               # the notebooks, in table-of-contents order
+    python tools/nbtools.py stats [NB ...]     # words, asserts, exercises, figures per notebook
 
 The guard cell is generated from ``repository.url`` in ``_config.yml``: that is the one place
 the repository address lives. Each exercise's solution cell is a markdown cell that starts
@@ -37,14 +38,62 @@ def repository_url() -> str:
     return match.group(1)
 
 
-def guard_source() -> str:
-    """The first cell of every notebook: install nnlib where it is missing (Colab, Binder)."""
+#: What a notebook's imports need beyond nnlib's core: the nnlib extra that brings a package
+#: (by import name), or, for a package nnlib itself never imports, its name on PyPI.
+NNLIB_EXTRAS = {
+    "torch": "torch",
+    "nnlib.torch": "torch",
+    "sklearn": "data",
+    "nnlib.data": "data",
+    "tqdm": "progress",
+    "ipywidgets": "widgets",
+    "nnlib.widgets": "widgets",
+}
+OTHER_PACKAGES = {
+    "networkx": "networkx",
+    "PIL": "pillow",
+    "scipy": "scipy",
+    "torchvision": "torchvision",
+    "gymnasium": "gymnasium",
+    "captum": "captum",
+}
+IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_][\w.]*)", re.M)
+
+
+def notebook_needs(path: Path | None) -> tuple[list[str], list[str]]:
+    """The nnlib extras and the other packages that the code of notebook ``path`` imports."""
+    if path is None:
+        return [], []
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells[1:] if c.cell_type == "code")
+    extras, others = set(), set()
+    for name in IMPORT.findall(code):
+        for prefix, extra in NNLIB_EXTRAS.items():
+            if name == prefix or name.startswith(prefix + "."):
+                extras.add(extra)
+        top = name.split(".")[0]
+        if top in OTHER_PACKAGES:
+            others.add(OTHER_PACKAGES[top])
+    if "torch" in extras:
+        extras.add("progress")  # nnlib.torch.train's progress bar
+    return sorted(extras), sorted(others)
+
+
+def guard_source(path: Path | None = None) -> str:
+    """The first cell of notebook ``path``: install nnlib where it is missing (Colab, Binder).
+
+    It installs the nnlib extras and the other packages the notebook imports (Colab already
+    has most of them, so pip only adds what is missing).
+    """
+    extras, others = notebook_needs(path)
+    spec = f"nnlib[{','.join(extras)}]" if extras else "nnlib"
+    tail = "".join(f" {name}" for name in others)
     return (
         "# Installs nnlib where it is missing (Colab, a bare Binder); prints nothing otherwise.\n"
         "try:\n"
         "    import nnlib\n"
         "except ImportError:\n"
-        f'    %pip install -q "nnlib @ git+{repository_url()}"'
+        f'    %pip install -q "{spec} @ git+{repository_url()}"{tail}'
     )
 
 
@@ -105,7 +154,7 @@ def all_notebooks() -> list[Path]:
 def ensure_guard(path: Path) -> bool:
     """Make the first cell of ``path`` the current guard cell; return True if it changed."""
     nb = nbformat.read(path, as_version=4)
-    src = guard_source()
+    src = guard_source(path)
     cells = nb.cells
     is_guard = bool(cells) and cells[0].cell_type == "code" and "import nnlib" in cells[0].source
     is_guard = is_guard and "ImportError" in cells[0].source
@@ -158,19 +207,52 @@ def execute(path: Path, write: bool = True) -> float:
     return elapsed
 
 
+CODE_FENCE = re.compile(r"```.*?```", re.S)
+CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](ch\d\d\.[\w.]+)["']""")
+
+
+def stats(path: Path) -> dict[str, int]:
+    """What a notebook holds: prose words, asserts, exercises (checks) and stored figures.
+
+    Words count the markdown prose, without code blocks and without the generated solution
+    cells; asserts count ``assert`` statements in code cells.
+    """
+    nb = nbformat.read(path, as_version=4)
+    words = asserts = figures = 0
+    exercises: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and not SOLUTION_MARKER.match(cell.source):
+            words += len(re.findall(r"[A-Za-z][A-Za-z'-]*", CODE_FENCE.sub(" ", cell.source)))
+        elif cell.cell_type == "code":
+            asserts += len(re.findall(r"^\s*assert\b", cell.source, re.M))
+            exercises.update(CHECK_CALL.findall(cell.source))
+            figures += sum("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+    return {"words": words, "asserts": asserts, "exercises": len(exercises), "figures": figures}
+
+
 def _paths(args: list[str]) -> list[Path]:
     return [Path(a).resolve() for a in args] if args else all_notebooks()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["guard", "solutions", "execute", "list"])
+    parser.add_argument("command", choices=["guard", "solutions", "execute", "list", "stats"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     if args.command == "list":
         for p in _paths(args.notebooks):
             print(p.relative_to(ROOT))
+        return 0
+    if args.command == "stats":
+        print("| notebook | words | asserts | exercises | figures |\n|---|---|---|---|---|")
+        for p in _paths(args.notebooks):
+            row = stats(p)
+            print(
+                f"| {p.relative_to(ROOT / 'book').with_suffix('')} | "
+                + " | ".join(str(v) for v in row.values())
+                + " |"
+            )
         return 0
     if args.command == "guard":
         changed = [p for p in _paths(args.notebooks) if ensure_guard(p)]
