@@ -1,9 +1,11 @@
-"""Classification metrics: how often, and in which way, a classifier is wrong.
+"""Metrics: how often, and in which way, a classifier is wrong; how far a regression is off.
 
 Taught in: Chapter 4, Learning (monitoring training, precision and recall).
 
-Every function takes the true labels ``y_true`` (integers ``0 .. K-1``) and the predictions
-``y_pred``, which may be
+The regression metrics, :func:`mean_squared_error`, :func:`mean_absolute_error` and
+:func:`r2_score`, take real-valued targets and predictions of the same shape and follow
+scikit-learn's definitions. Every classification function takes the true labels ``y_true``
+(integers ``0 .. K-1``) and the predictions ``y_pred``, which may be
 
 - labels, shape ``(n,)``;
 - scores with one column per class (probabilities *or* logits), shape ``(n, K)`` with
@@ -14,6 +16,9 @@ Every function takes the true labels ``y_true`` (integers ``0 .. K-1``) and the 
 
 Everything is computed from the confusion matrix, the table that counts, for every pair of
 classes ``(i, j)``, how many samples of true class ``i`` were predicted as class ``j``.
+Scores must be finite: a NaN score (from a model whose weights diverged) is an error, not a
+wrong answer to be counted. The class of interest of a binary score is ``positive``
+(scikit-learn's ``pos_label`` is accepted as an alias).
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nnlib._validate import as_float_array, check_labels, check_not_empty, check_same_length
+from nnlib._validate import (
+    as_float_array,
+    check_finite,
+    check_labels,
+    check_not_empty,
+    check_same_length,
+)
 from nnlib.data import _check_count
 
 __all__ = [
@@ -30,9 +41,12 @@ __all__ = [
     "accuracy",
     "confusion_matrix",
     "f1_score",
+    "mean_absolute_error",
+    "mean_squared_error",
     "precision",
     "precision_recall_f1",
     "predicted_labels",
+    "r2_score",
     "recall",
 ]
 
@@ -58,7 +72,7 @@ def predicted_labels(y_pred, threshold: float = 0.5) -> np.ndarray:
     """
     pred = np.asarray(y_pred)
     if pred.ndim == 2:
-        scores = as_float_array(pred, "y_pred")
+        scores = check_finite(as_float_array(pred, "y_pred"), "y_pred (scores)")
         if scores.shape[1] == 1:
             return (scores[:, 0] > threshold).astype(np.int64)
         return scores.argmax(axis=1).astype(np.int64)
@@ -66,6 +80,19 @@ def predicted_labels(y_pred, threshold: float = 0.5) -> np.ndarray:
         raise ValueError(
             "y_pred must be labels of shape (n,), or scores of shape (n, 1) or (n, K); "
             f"got shape {pred.shape}"
+        )
+    if pred.dtype.kind == "f" and pred.size:
+        check_finite(pred, "y_pred")
+        if np.array_equal(pred, np.rint(pred)):
+            raise TypeError(
+                f"y_pred must hold integer class labels (or scores of shape (n, 1) or (n, K)); "
+                f"got dtype {pred.dtype} (use y_pred.astype(int) if the values are labels)"
+            )
+        raise ValueError(
+            "y_pred of shape (n,) must hold class labels; got non-integer values such as "
+            f"{pred[pred != np.rint(pred)][0]:g}. For one score per sample pass shape (n, 1) "
+            "(y_pred[:, None]) with a threshold; for a regression use mean_squared_error or "
+            "r2_score"
         )
     return check_labels(pred, name="y_pred").astype(np.int64)
 
@@ -173,6 +200,8 @@ def precision_recall_f1(
     positive: int = 1,
     n_classes: int | None = None,
     threshold: float = 0.5,
+    *,
+    pos_label: int | None = None,
 ) -> PRF:
     """Precision, recall and F1 score, for one class or averaged over classes.
 
@@ -209,12 +238,20 @@ def precision_recall_f1(
         Number of classes (the length of the arrays for ``average=None``).
     threshold : float, default 0.5
         Threshold for a single score column.
+    pos_label : int, optional
+        scikit-learn's name for ``positive``; give one or the other.
 
     Returns
     -------
     PRF
         Named tuple ``(precision, recall, f1)`` of floats, or of arrays for ``average=None``.
     """
+    if pos_label is not None:
+        if positive != 1 and positive != pos_label:
+            raise TypeError(
+                f"give the positive class once: positive={positive!r} and pos_label={pos_label!r}"
+            )
+        positive = pos_label
     if average not in _AVERAGES:
         raise ValueError(f"average must be one of {_AVERAGES}; got {average!r}")
     cm = confusion_matrix(y_true, y_pred, n_classes, threshold)
@@ -293,3 +330,118 @@ def f1_score(y_true, y_pred, average: str | None = "binary", positive: int = 1, 
     float or ndarray
     """
     return precision_recall_f1(y_true, y_pred, average, positive, **kwargs).f1
+
+
+# ---------------------------------------------------------------------------------------------
+# Regression
+# ---------------------------------------------------------------------------------------------
+
+
+def _regression_pair(y_true, y_pred, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """Targets and predictions as float64 arrays of shape (n, n_outputs), checked."""
+    arrays = []
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        a = as_float_array(values, f"{where}: {name}", dtype=np.float64)
+        if a.ndim == 1:
+            a = a[:, None]
+        if a.ndim != 2:
+            raise ValueError(
+                f"{where}: {name} must have shape (n,) or (n, n_outputs); got {a.shape}"
+            )
+        check_not_empty(a, f"{where}: {name}")
+        arrays.append(check_finite(a, f"{where}: {name}"))
+    true, pred = arrays
+    if true.shape != pred.shape:
+        raise ValueError(
+            f"{where}: y_true and y_pred must have the same shape; got {np.shape(y_true)} and "
+            f"{np.shape(y_pred)}"
+        )
+    return true, pred
+
+
+def mean_squared_error(y_true, y_pred) -> float:
+    """Mean squared error, :math:`\\frac{1}{n}\\sum_i (y_i - \\hat y_i)^2`.
+
+    Taught in: Chapter 4, Learning (regression).
+
+    The average of the squared errors (over every output, for several outputs), as
+    ``sklearn.metrics.mean_squared_error``. Large errors weigh quadratically; its square root
+    is in the units of the target.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of shape (n,) or (n, n_outputs)
+        Real targets and predictions, finite; ``(n,)`` and ``(n, 1)`` mix.
+
+    Returns
+    -------
+    float
+        ``>= 0``; 0 for perfect predictions.
+
+    Examples
+    --------
+    >>> mean_squared_error([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])
+    1.3333333333333333
+    """
+    true, pred = _regression_pair(y_true, y_pred, "mean_squared_error")
+    return float(np.mean((true - pred) ** 2))
+
+
+def mean_absolute_error(y_true, y_pred) -> float:
+    """Mean absolute error, :math:`\\frac{1}{n}\\sum_i |y_i - \\hat y_i|`.
+
+    Taught in: Chapter 4, Learning (regression).
+
+    The average size of the errors, in the units of the target, as
+    ``sklearn.metrics.mean_absolute_error``; less swayed by outliers than the squared error.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of shape (n,) or (n, n_outputs)
+
+    Returns
+    -------
+    float
+        ``>= 0``.
+    """
+    true, pred = _regression_pair(y_true, y_pred, "mean_absolute_error")
+    return float(np.mean(np.abs(true - pred)))
+
+
+def r2_score(y_true, y_pred) -> float:
+    """Coefficient of determination :math:`R^2 = 1 - SS_{res} / SS_{tot}`.
+
+    Taught in: Chapter 4, Learning (regression).
+
+    With :math:`SS_{res} = \\sum_i (y_i - \\hat y_i)^2` and
+    :math:`SS_{tot} = \\sum_i (y_i - \\bar y)^2`: the fraction of the target's variance that
+    the predictions explain. 1 is perfect, 0 is no better than always predicting the mean
+    :math:`\\bar y`, and it is negative for worse predictions. As
+    ``sklearn.metrics.r2_score``: for several outputs the scores of the columns are averaged,
+    and a constant target (:math:`SS_{tot} = 0`) scores 1 if predicted exactly, else 0.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of shape (n,) or (n, n_outputs)
+        At least two samples.
+
+    Returns
+    -------
+    float
+        At most 1.
+
+    Examples
+    --------
+    >>> r2_score([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    1.0
+    >>> r2_score([1.0, 2.0, 3.0], [2.0, 2.0, 2.0])
+    0.0
+    """
+    true, pred = _regression_pair(y_true, y_pred, "r2_score")
+    if len(true) < 2:
+        raise ValueError(f"r2_score needs at least two samples; got {len(true)}")
+    ss_res = ((true - pred) ** 2).sum(axis=0)
+    ss_tot = ((true - true.mean(axis=0)) ** 2).sum(axis=0)
+    scores = np.where(ss_res == 0, 1.0, 0.0)  # the constant-target convention
+    np.subtract(1.0, ss_res / np.where(ss_tot == 0, 1.0, ss_tot), out=scores, where=ss_tot != 0)
+    return float(scores.mean())

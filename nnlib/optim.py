@@ -50,11 +50,22 @@ class Optimizer:
     def __init__(self, params, lr: float):
         from .layers import Parameter
 
+        name = type(self).__name__
         if isinstance(params, Parameter):
             params = [params]
+        if callable(params) and getattr(params, "__name__", "") == "parameters":
+            raise TypeError(
+                f"{name}: params must be the list of parameters; got the method "
+                "model.parameters itself (call it: model.parameters())"
+            )
+        if hasattr(params, "parameters") and callable(params.parameters):
+            raise TypeError(
+                f"{name}: params must be the model's parameters, not the model; got "
+                f"{describe(params)} (pass model.parameters())"
+            )
         if isinstance(params, np.ndarray) or not hasattr(params, "__iter__"):
             raise TypeError(
-                f"{type(self).__name__}: params must be an iterable of Parameter objects "
+                f"{name}: params must be an iterable of Parameter objects "
                 f"(e.g. model.parameters()); got {describe(params)}"
             )
         self.params = list(params)
@@ -122,9 +133,11 @@ class SGD(Optimizer):
     lr : float
         Learning rate.
     momentum : float
-        ``mu`` in ``[0, 1)`` (typical: 0.9).
+        ``mu`` in ``[0, 1)`` (typical: 0.9). ``torch.optim.SGD`` accepts any ``mu >= 0``,
+        but with ``mu >= 1`` the velocity never forgets a gradient and training blows up,
+        so nnlib refuses it.
     dampening : float
-        Scales the new gradient in the velocity (0 by default).
+        Scales the new gradient in the velocity, in ``[0, 1]`` (0 by default).
     nesterov : bool
         Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
     weight_decay : float
@@ -143,8 +156,8 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ):
         super().__init__(params, lr)
-        self.momentum = check_positive(momentum, "SGD: momentum", allow_zero=True)
-        self.dampening = check_positive(dampening, "SGD: dampening", allow_zero=True)
+        self.momentum = check_in_range(momentum, "SGD: momentum", 0, 1, high_open=True)
+        self.dampening = check_in_range(dampening, "SGD: dampening", 0, 1)
         self.weight_decay = check_positive(weight_decay, "SGD: weight_decay", allow_zero=True)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("SGD: Nesterov momentum requires momentum > 0 and dampening = 0")
@@ -239,7 +252,7 @@ class RMSprop(Optimizer):
     weight_decay : float
         L2 penalty coefficient.
     momentum : float
-        Momentum factor (0: none).
+        Momentum factor in ``[0, 1)`` (0: none).
     centered : bool
         Normalise by the estimated variance instead of the raw second moment.
 
@@ -260,7 +273,7 @@ class RMSprop(Optimizer):
         self.alpha = check_in_range(alpha, "RMSprop: alpha", 0.0, 1.0)
         self.eps = check_positive(eps, "RMSprop: eps", allow_zero=True)
         self.weight_decay = check_positive(weight_decay, "RMSprop: weight_decay", allow_zero=True)
-        self.momentum = check_positive(momentum, "RMSprop: momentum", allow_zero=True)
+        self.momentum = check_in_range(momentum, "RMSprop: momentum", 0, 1, high_open=True)
         self.centered = bool(centered)
 
     def _update(self, w, g, state):

@@ -14,13 +14,19 @@ mini-batch of every epoch::
 Around it :func:`fit` adds what practice needs: shuffling, a validation set watched after
 each epoch, early stopping that restores the best weights, gradient clipping, a
 learning-rate schedule and an optional progress bar. :func:`predict` and :func:`evaluate`
-run a model in evaluation mode (dropout off).
+run a model in evaluation mode (dropout off); :func:`fit` leaves the model in evaluation
+mode when it returns, ready to be used (call ``model.train()`` before training it by hand).
+
+The names and defaults are those of ``nnlib.torch.train.fit``, the loop of the torch
+chapters: ``metric="auto"`` records the accuracy for a classification loss and nothing for a
+regression loss, and a run that diverges stops with a ``RuntimeWarning``.
 """
 
 from __future__ import annotations
 
 import inspect
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,10 +40,11 @@ from nnlib._validate import (
     check_not_empty,
     check_positive,
     check_same_length,
+    describe,
 )
 from nnlib.data import _check_count, batches
 
-__all__ = ["History", "clip_grad_norm", "evaluate", "fit", "predict"]
+__all__ = ["History", "clip_grad_norm", "evaluate", "fit", "predict", "predict_proba"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,6 +106,9 @@ def predict(model, X, batch_size: int | None = None) -> np.ndarray:
     model : nnlib model
         Anything with ``__call__``, ``train()`` and ``eval()`` (a ``Sequential``).
     X : array_like, first axis = samples
+        A batch, shape ``(n, n_features)``. A single sample of shape ``(n_features,)`` is
+        accepted too and gives a single output of shape ``(n_outputs,)`` (no batch axis),
+        as ``torch.nn.Linear`` does; ``X[None]`` keeps the batch axis.
     batch_size : int, optional
         Run the data through in chunks of this many samples (saves memory on big inputs);
         all at once by default.
@@ -107,8 +117,9 @@ def predict(model, X, batch_size: int | None = None) -> np.ndarray:
     -------
     ndarray
         The raw outputs (logits for a classifier trained with ``CrossEntropyLoss``: use
-        ``.argmax(axis=1)`` for labels).
+        ``.argmax(axis=1)`` for labels, or :func:`predict_proba` for probabilities).
     """
+    _check_model(model, "predict")
     X = as_float_array(X, "predict: X")
     if X.ndim == 0:
         raise ValueError("predict: X must be a batch of samples; got a scalar")
@@ -117,7 +128,7 @@ def predict(model, X, batch_size: int | None = None) -> np.ndarray:
     was_training = getattr(model, "training", True)
     model.eval()
     try:
-        if batch_size is None:
+        if batch_size is None or X.ndim == 1:  # one sample: nothing to chunk
             return np.asarray(model(X))
         batch_size = _check_count(batch_size, "predict: batch_size")
         return np.concatenate(
@@ -125,6 +136,105 @@ def predict(model, X, batch_size: int | None = None) -> np.ndarray:
         )
     finally:
         model.train(was_training)
+
+
+def predict_proba(model, X, batch_size: int | None = None) -> np.ndarray:
+    """Class probabilities of a classifier that outputs logits, as scikit-learn's
+    ``predict_proba``: shape ``(n, n_classes)``, rows summing to 1.
+
+    Taught in: Chapter 4, Learning.
+
+    With ``K >= 2`` output columns (a model trained with ``CrossEntropyLoss``) this is the
+    softmax of the logits. With one output column (a model trained with
+    ``BCEWithLogitsLoss``) the column is the logit of class 1, and the result has the two
+    columns ``1 - p`` and ``p`` with ``p = sigmoid(logit)``, as in scikit-learn. For a model
+    that already ends in ``Sigmoid`` or ``Softmax`` (trained with ``BCELoss``), use
+    :func:`predict`: its outputs are probabilities already.
+
+    Parameters
+    ----------
+    model : nnlib model
+    X : array_like of shape (n, n_features)
+    batch_size : int, optional
+        Passed to :func:`predict`.
+
+    Returns
+    -------
+    ndarray of shape (n, n_classes)
+    """
+    from nnlib.activations import sigmoid, softmax
+
+    out = predict(model, X, batch_size)
+    if out.ndim != 2:
+        raise ValueError(
+            f"predict_proba: the model must output logits of shape (n, n_classes) or (n, 1); "
+            f"got outputs of shape {out.shape} (pass X as a batch, e.g. X[None] for one sample)"
+        )
+    _check_outputs(out, "predict_proba")
+    if out.shape[1] == 1:
+        p = sigmoid(out[:, 0])
+        return np.stack([1 - p, p], axis=1)
+    return softmax(out, axis=1)
+
+
+def _check_model(model, where: str) -> None:
+    """A model must be an object with forward/backward, not a class or a Value-based MLP."""
+    if isinstance(model, type):
+        raise TypeError(
+            f"{where}: model must be a model object; got the class {model.__name__} "
+            f"(did you mean {model.__name__}(...)?)"
+        )
+    needed = ("parameters", "train", "eval") if where == "fit" else ("train", "eval")
+    missing = [m for m in (*needed, "__call__") if not callable(getattr(model, m, None))]
+    if where == "fit" and not callable(getattr(model, "backward", None)):
+        missing.append("backward")
+    if missing:
+        hint = ""
+        if type(model).__module__ == "nnlib.autograd":
+            hint = " (the scalar autograd engine's MLP trains with its own loop: see Chapter 4)"
+        raise TypeError(
+            f"{where}: model must be an nnlib model such as nnlib.layers.Sequential, with "
+            f"{', '.join(missing)}; got {describe(model)}{hint}"
+        )
+
+
+def _check_outputs(out: np.ndarray, where: str) -> None:
+    """Outputs full of NaN mean broken weights: no score can be measured on them."""
+    if out.dtype.kind == "f" and not np.isfinite(out).all():
+        n_bad = int((~np.isfinite(out)).sum())
+        raise ValueError(
+            f"{where}: the model's outputs are not finite ({n_bad} NaN or infinite values of "
+            f"{out.size}): its weights hold NaN or infinity, for example after training "
+            "diverged; no loss or score can be measured (re-initialise the model and train "
+            "with a smaller learning rate)"
+        )
+
+
+_CLASSIFICATION_LOSSES = (
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "BCEWithLogitsLoss",
+    "BCELoss",
+    "HingeLoss",
+)
+
+#: The metrics that ``fit`` and ``evaluate`` know by name.
+_NAMED_METRICS = ("accuracy", "mse", "mae", "r2")
+
+
+def _resolve_metric(metric, loss_fn, where: str):
+    """``"auto"`` becomes ``"accuracy"`` for a classification loss and ``None`` otherwise."""
+    if isinstance(metric, str):
+        if metric == "auto":
+            return "accuracy" if type(loss_fn).__name__ in _CLASSIFICATION_LOSSES else None
+        if metric in _NAMED_METRICS:
+            return metric
+    elif metric is None or callable(metric):
+        return metric
+    raise ValueError(
+        f"{where}: metric must be 'auto', {', '.join(map(repr, _NAMED_METRICS))}, "
+        f"a callable metric(y, outputs) or None; got {metric!r}"
+    )
 
 
 def _metric_threshold(loss_fn) -> float:
@@ -144,14 +254,39 @@ def _as_label_targets(y) -> np.ndarray:
     return np.where(t < 0, 0, t).astype(np.int64)  # -1/+1 hinge labels count as 0/1
 
 
+def _check_accuracy_targets(y, where: str) -> None:
+    """Accuracy compares class labels: float targets that are not whole numbers are a
+    regression, where accuracy would silently round them."""
+    t = np.asarray(y)
+    if t.dtype.kind == "f" and t.size and not np.array_equal(t, np.rint(t)):
+        raise ValueError(
+            f"{where}: metric='accuracy' needs class labels, but y holds non-integer values "
+            f"such as {t[t != np.rint(t)].flat[0]:g} (a regression?); use metric='auto', "
+            "'mse', 'mae', 'r2' or None"
+        )
+
+
 def _score(metric, y, out, threshold: float) -> float:
+    if not np.isfinite(out).all():  # a diverging step: no score, as the loss is NaN too
+        return math.nan
     if metric == "accuracy":
         return _metrics.accuracy(_as_label_targets(y), out, threshold=threshold)
+    if metric in ("mse", "mae", "r2"):
+        fn = {
+            "mse": _metrics.mean_squared_error,
+            "mae": _metrics.mean_absolute_error,
+            "r2": _metrics.r2_score,
+        }[metric]
+        t = np.asarray(y, dtype=np.float64)
+        o = np.asarray(out, dtype=np.float64)
+        if t.size == o.size and t.shape != o.shape:
+            t = t.reshape(o.shape)
+        return fn(t, o)
     return float(metric(y, out))
 
 
 def evaluate(
-    model, loss_fn, X, y, metric: str | Callable | None = "accuracy", batch_size=None
+    model, loss_fn, X, y, metric: str | Callable | None = "auto", batch_size=None
 ) -> dict[str, float]:
     """Loss (and metric) of a model on a dataset, in evaluation mode.
 
@@ -164,8 +299,10 @@ def evaluate(
         Called once on all the outputs, so the loss is the mean over the whole set.
     X, y : array_like
         Inputs and targets.
-    metric : "accuracy", callable or None, default "accuracy"
-        A callable is called as ``metric(y, outputs)`` and should return a float.
+    metric : "auto", "accuracy", "mse", "mae", "r2", callable or None, default "auto"
+        ``"auto"`` measures the accuracy for a classification loss (``CrossEntropyLoss``,
+        ``BCEWithLogitsLoss``, ``BCELoss``, ``HingeLoss``) and nothing else for a regression
+        loss. A callable is called as ``metric(y, outputs)`` and should return a float.
     batch_size : int, optional
         Passed to :func:`predict`.
 
@@ -173,9 +310,28 @@ def evaluate(
     -------
     dict
         ``{"loss": ..., "accuracy": ...}`` (the metric under its name, if any).
+
+    Raises
+    ------
+    ValueError
+        The model's outputs are not finite (its weights are broken): no score is given.
     """
-    check_same_length(np.asarray(X), np.asarray(y), "evaluate: X", "y")
+    _check_loss(loss_fn, "evaluate")
+    metric = _resolve_metric(metric, loss_fn, "evaluate")
+    X_arr, y_arr = np.asarray(X), np.asarray(y)
+    if X_arr.ndim == 0 or y_arr.ndim == 0:
+        raise ValueError(
+            f"evaluate: X and y must be arrays of samples; got shapes {X_arr.shape}, {y_arr.shape}"
+        )
+    check_same_length(X_arr, y_arr, "evaluate: X", "y")
+    if metric == "accuracy":
+        _check_accuracy_targets(y_arr, "evaluate")
     out = predict(model, X, batch_size)
+    _check_outputs(out, "evaluate")
+    return _evaluate_outputs(out, y, loss_fn, metric)
+
+
+def _evaluate_outputs(out, y, loss_fn, metric) -> dict[str, float]:
     result = {"loss": float(loss_fn(out, y))}
     if metric is not None:
         result[_metric_name(metric)] = _score(metric, y, out, _metric_threshold(loss_fn))
@@ -183,11 +339,24 @@ def evaluate(
 
 
 def _metric_name(metric) -> str:
-    if metric == "accuracy":
-        return "accuracy"
-    if callable(metric):
-        return getattr(metric, "__name__", "metric")
-    raise ValueError(f"metric must be 'accuracy', a callable or None; got {metric!r}")
+    if isinstance(metric, str):
+        return metric
+    return getattr(metric, "__name__", "metric")
+
+
+def _check_loss(loss_fn, where: str) -> None:
+    if isinstance(loss_fn, type):
+        raise TypeError(
+            f"{where}: loss_fn must be a loss object; got the class {loss_fn.__name__} "
+            f"(did you mean {loss_fn.__name__}()?)"
+        )
+    if not callable(loss_fn) or (
+        where == "fit" and not callable(getattr(loss_fn, "backward", None))
+    ):
+        raise TypeError(
+            f"{where}: loss_fn must be an nnlib loss such as nnlib.losses.CrossEntropyLoss() "
+            f"(callable, with backward()); got {describe(loss_fn)}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,7 +382,9 @@ class History:
     stopped_early : bool
         True if early stopping ended training before ``epochs``.
     diverged : bool
-        True if the training loss became NaN or infinite (training stops there).
+        True if training diverged: the training loss of an epoch became NaN or infinite,
+        or grew to more than a million times that of the first epoch (and above 1000).
+        Training stops there, with a ``RuntimeWarning``.
     restored : bool
         True if the weights of ``best_epoch`` were put back at the end.
     """
@@ -233,7 +404,13 @@ class History:
         return self.history[key]
 
     def plot(self, metrics=("loss", "accuracy"), axes=None):
-        """Draw the learning curves with :func:`nnlib.plot.learning_curves`; returns the Axes."""
+        """Draw the learning curves with :func:`nnlib.plot.learning_curves`.
+
+        Returns
+        -------
+        list of matplotlib Axes
+            One per metric drawn (a metric the history lacks is skipped).
+        """
         from nnlib.plot import learning_curves
 
         return learning_curves(self, metrics=metrics, axes=axes)
@@ -280,7 +457,7 @@ def fit(
     epochs: int = 10,
     batch_size: int = 32,
     validation: tuple | None = None,
-    metric: str | Callable | None = "accuracy",
+    metric: str | Callable | None = "auto",
     patience: int | None = None,
     restore_best: bool = True,
     clip_norm: float | None = None,
@@ -299,6 +476,11 @@ def fit(
     over the epoch's mini-batches, measured while the weights were still changing (as
     Keras reports them); validation numbers use the weights at the end of the epoch.
 
+    When it returns, the model is in **evaluation mode** (``model.training`` is False:
+    dropout off), so ``model(X)`` gives the same answer as :func:`predict`. If training
+    diverges (the loss becomes NaN or infinite, or grows a million-fold), the loop stops,
+    warns with a ``RuntimeWarning`` and sets ``History.diverged``.
+
     Parameters
     ----------
     model : nnlib model
@@ -307,7 +489,8 @@ def fit(
     loss_fn : nnlib loss
         ``loss_fn(out, y_batch)`` returns a float; ``loss_fn.backward()`` dLoss/dout.
     optimizer : nnlib optimizer
-        With ``step()`` and ``zero_grad()``, built on ``model.parameters()``.
+        With ``step()`` and ``zero_grad()``, built on ``model.parameters()`` (an optimizer
+        built on another model's parameters is refused).
     X, y : array_like
         Training inputs and targets (labels for classification).
     epochs : int, default 10
@@ -316,10 +499,13 @@ def fit(
         Samples per step; ``len(X)`` gives full-batch gradient descent, 1 stochastic.
     validation : (X_val, y_val), optional
         Data watched after every epoch (never trained on).
-    metric : "accuracy", callable or None, default "accuracy"
-        Also record this metric (``None`` for regression). For one output column the
-        accuracy threshold is 0 when ``loss_fn`` takes logits (``BCEWithLogitsLoss``,
-        ``HingeLoss``) and 0.5 otherwise. A callable gets ``(y, outputs)``.
+    metric : "auto", "accuracy", "mse", "mae", "r2", callable or None, default "auto"
+        Also record this metric. ``"auto"`` records the accuracy for a classification
+        loss (``CrossEntropyLoss``, ``BCEWithLogitsLoss``, ``BCELoss``, ``HingeLoss``) and
+        nothing else for a regression loss such as ``MSELoss`` (pass ``"r2"`` or ``"mae"``
+        to watch one). For one output column the accuracy threshold is 0 when ``loss_fn``
+        takes logits (``BCEWithLogitsLoss``, ``HingeLoss``) and 0.5 otherwise. A callable
+        gets ``(y, outputs)`` and is recorded under its ``__name__``.
     patience : int, optional
         Early stopping: stop after this many epochs without a new lowest validation loss
         (training loss without validation data). Off by default.
@@ -330,7 +516,8 @@ def fit(
         Clip the global gradient norm to this value before each step
         (:func:`clip_grad_norm`).
     scheduler : nnlib schedule, optional
-        Its ``step()`` is called once at the end of every epoch.
+        Its ``step()`` is called once at the end of every epoch. It must be attached to
+        ``optimizer``.
     rng : int, numpy.random.Generator or None, default 0
         Seed or generator for the shuffling: the same seed gives the same run.
     progress : bool, default False
@@ -354,6 +541,8 @@ def fit(
     >>> h.history["accuracy"][-1]
     1.0
     """
+    _check_model(model, "fit")
+    _check_loss(loss_fn, "fit")
     X = as_float_array(X, "fit: X")
     y = np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
@@ -367,20 +556,38 @@ def fit(
         _check_count(patience, "fit: patience")
     if clip_norm is not None:
         check_positive(clip_norm, "fit: clip_norm")
+    metric = _resolve_metric(metric, loss_fn, "fit")
     metric_name = _metric_name(metric) if metric is not None else None
+    if metric == "accuracy":
+        _check_accuracy_targets(y, "fit")
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise TypeError("fit: validation must be a pair (X_val, y_val) or None")
+            raise TypeError(
+                f"fit: validation must be a pair (X_val, y_val) or None; got {describe(validation)}"
+            )
         X_val = as_float_array(validation[0], "fit: validation X")
         y_val = np.asarray(validation[1])
+        if X_val.ndim == 0 or y_val.ndim == 0:
+            raise ValueError(
+                "fit: validation X and y must be arrays of samples; got shapes "
+                f"{X_val.shape}, {y_val.shape}"
+            )
         check_same_length(X_val, y_val, "fit: validation X", "validation y")
         check_not_empty(X_val, "fit: validation X")
+        check_finite(X_val, "fit: validation X")
+        if X_val.shape[1:] != X.shape[1:]:
+            raise ValueError(
+                f"fit: validation X must have samples shaped like X's, {X.shape[1:]}; "
+                f"got {X_val.shape[1:]}"
+            )
+        if metric == "accuracy":
+            _check_accuracy_targets(y_val, "fit (validation)")
     params = list(model.parameters())
     if not params:
         raise ValueError("fit: the model has no parameters to train")
-    for name in ("step", "zero_grad"):
-        if not callable(getattr(optimizer, name, None)):
-            raise TypeError(f"fit: optimizer must have a {name}() method; got {optimizer!r}")
+    _check_optimizer(optimizer, params)
+    if scheduler is not None:
+        _check_scheduler(scheduler, optimizer)
 
     gen = as_rng(rng)
     backward = _backward_fn(model)
@@ -421,10 +628,15 @@ def fit(
             record["loss"].append(loss_sum / seen)
             if metric_name:
                 record[metric_name].append(score_sum / seen)
-            if not math.isfinite(record["loss"][-1]):
+            if _diverged(record["loss"]):
                 history.diverged = True
             if validation is not None and not history.diverged:
-                val = evaluate(model, loss_fn, X_val, y_val, metric)
+                out_val = predict(model, X_val)
+                if np.isfinite(out_val).all():
+                    val = _evaluate_outputs(out_val, y_val, loss_fn, metric)
+                else:  # the weights broke during the last steps of the epoch
+                    val = dict.fromkeys(("loss", metric_name), math.nan)
+                    history.diverged = True
                 record["val_loss"].append(val["loss"])
                 if metric_name:
                     record[f"val_{metric_name}"].append(val[metric_name])
@@ -448,10 +660,83 @@ def fit(
     finally:
         if bar is not None:
             bar.close()
-        model.train()
+        model.eval()  # ready to use: model(X) now agrees with predict(model, X)
 
     if keep_best and best_state is not None and history.best_epoch != history.epochs:
         for p, saved in zip(params, best_state, strict=True):
             p.data[...] = saved
         history.restored = True
+    if history.diverged:
+        last = record["loss"][-1]
+        restored = (
+            f"; the weights of epoch {history.best_epoch} were restored" if history.restored else ""
+        )
+        warnings.warn(
+            f"fit: training diverged at epoch {history.epochs} (training loss {last:.4g}) and "
+            f"stopped{restored}. Try a smaller learning rate, gradient clipping (clip_norm=1.0) "
+            "or standardised inputs; history.diverged is True",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return history
+
+
+#: fit stops when the loss grows past this many times the first epoch's loss (and past
+#: _DIVERGED_FLOOR): a finite loss of 1e18 is as diverged as an infinite one.
+_DIVERGED_FACTOR = 1e6
+_DIVERGED_FLOOR = 1e3
+
+
+def _diverged(losses: list[float]) -> bool:
+    """Has training diverged? NaN or infinite loss, or a million-fold growth above 1000."""
+    last = losses[-1]
+    if not math.isfinite(last):
+        return True
+    return last > _DIVERGED_FLOOR and last > _DIVERGED_FACTOR * losses[0]
+
+
+def _check_optimizer(optimizer, params: list) -> None:
+    """The optimizer must update this model's parameters (not another model's)."""
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"fit: optimizer must be an optimizer object; got the class {optimizer.__name__} "
+            f"(did you mean {optimizer.__name__}(model.parameters(), lr=...)?)"
+        )
+    for name in ("step", "zero_grad"):
+        if not callable(getattr(optimizer, name, None)):
+            raise TypeError(
+                f"fit: optimizer must have a {name}() method (an nnlib.optim optimizer); "
+                f"got {describe(optimizer)}"
+            )
+    held = getattr(optimizer, "params", None)
+    if held is None:
+        return
+    held_ids = {id(p) for p in held}
+    model_ids = {id(p) for p in params}
+    if not held_ids & model_ids:
+        raise ValueError(
+            f"fit: the optimizer updates none of this model's {len(params)} parameters: it was "
+            "built on another model's (or on an earlier copy of this one). Build it on this "
+            "model: optimizer = Adam(model.parameters(), lr=...)"
+        )
+    foreign = len(held_ids - model_ids)
+    if foreign:
+        raise ValueError(
+            f"fit: the optimizer holds {foreign} parameter(s) that are not this model's; "
+            "build it on model.parameters()"
+        )
+
+
+def _check_scheduler(scheduler, optimizer) -> None:
+    if isinstance(scheduler, type) or not callable(getattr(scheduler, "step", None)):
+        raise TypeError(
+            f"fit: scheduler must be a schedule object with step() (e.g. StepLR(optimizer, "
+            f"step_size=10)); got {describe(scheduler)}"
+        )
+    attached = getattr(scheduler, "optimizer", optimizer)
+    if attached is not optimizer:
+        raise ValueError(
+            "fit: the scheduler is attached to another optimizer, so it would never change "
+            "this one's learning rate; build it on the optimizer you pass to fit, e.g. "
+            "StepLR(optimizer, step_size=10)"
+        )

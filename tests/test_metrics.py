@@ -144,3 +144,87 @@ def test_confusion_matrix_too_small_message():
 def test_bad_prediction_shape_message():
     with pytest.raises(ValueError, match=r"y_pred must be labels of shape \(n,\)"):
         metrics.accuracy([0], np.zeros((1, 2, 2)))
+
+
+# --------------------------------------------------------------------------- regression
+
+
+@pytest.mark.parametrize("shape", [(30,), (30, 1), (30, 3)])
+def test_regression_metrics_match_scikit_learn(shape):
+    skm = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=shape)
+    p = y + 0.3 * rng.normal(size=shape)
+    for ours, theirs in (
+        (metrics.mean_squared_error, skm.mean_squared_error),
+        (metrics.mean_absolute_error, skm.mean_absolute_error),
+        (metrics.r2_score, skm.r2_score),
+    ):
+        assert ours(y, p) == pytest.approx(theirs(y, p), rel=1e-12)
+
+
+def test_r2_edge_cases_match_scikit_learn():
+    skm = pytest.importorskip("sklearn.metrics")
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    cases = [
+        (y, y),  # perfect: 1
+        (y, np.full(4, y.mean())),  # the mean: 0
+        (y, -y),  # worse than the mean: negative
+        (np.full(4, 2.0), np.full(4, 2.0)),  # constant target, exact: 1
+        (np.full(4, 2.0), y),  # constant target, missed: 0
+        (np.c_[y, np.full(4, 2.0)], np.c_[y + 0.5, y]),  # one column of each kind
+    ]
+    for t, p in cases:
+        assert metrics.r2_score(t, p) == pytest.approx(skm.r2_score(t, p), abs=1e-12)
+    assert metrics.r2_score(y, -y) < 0
+
+
+def test_regression_column_and_flat_mix():
+    y = np.array([1.0, 2.0, 3.0])
+    assert metrics.mean_squared_error(y, y[:, None] + 1) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "fn", [metrics.mean_squared_error, metrics.mean_absolute_error, metrics.r2_score]
+)
+def test_regression_bad_input_messages(fn):
+    name = fn.__name__
+    with pytest.raises(ValueError, match=rf"{name}: y_pred must be finite; got 1 NaN"):
+        fn([1.0, 2.0], [1.0, np.nan])
+    with pytest.raises(ValueError, match=rf"{name}: y_true and y_pred must have the same shape"):
+        fn([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match=rf"{name}: y_true is empty"):
+        fn([], [])
+    with pytest.raises(TypeError, match=rf"{name}: y_true must hold real numbers"):
+        fn(["a", "b"], [1.0, 2.0])
+
+
+def test_r2_needs_two_samples():
+    with pytest.raises(ValueError, match=r"r2_score needs at least two samples; got 1"):
+        metrics.r2_score([1.0], [1.0])
+
+
+# --------------------------------------------------------------------------- no silent NaN
+
+
+def test_nan_scores_get_no_accuracy():
+    scores = np.full((4, 3), np.nan)
+    with pytest.raises(ValueError, match=r"y_pred \(scores\) must be finite; got 12 NaN"):
+        metrics.accuracy([0, 1, 2, 0], scores)
+    with pytest.raises(ValueError, match=r"y_pred \(scores\) must be finite; got 1 infinity"):
+        metrics.precision([0, 1], np.array([[0.2], [np.inf]]))
+
+
+def test_float_scores_of_shape_n_are_not_labels():
+    with pytest.raises(ValueError, match=r"pass shape \(n, 1\) \(y_pred\[:, None\]\)"):
+        metrics.accuracy([0, 1, 1], [0.2, 0.7, 0.9])
+    with pytest.raises(TypeError, match=r"use y_pred.astype\(int\)"):
+        metrics.accuracy([0, 1, 1], [0.0, 1.0, 1.0])
+
+
+def test_pos_label_is_scikit_learns_name_for_positive():
+    y, p = [0, 1, 1, 0, 1], [0, 1, 0, 0, 0]
+    assert metrics.recall(y, p, pos_label=0) == metrics.recall(y, p, positive=0) == 1.0
+    assert metrics.precision_recall_f1(y, p, pos_label=1) == metrics.precision_recall_f1(y, p)
+    with pytest.raises(TypeError, match=r"give the positive class once"):
+        metrics.f1_score(y, p, positive=0, pos_label=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlib.layers import Dense, Parameter
+from nnlib.layers import Dense, Parameter, Sequential
 from nnlib.optim import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSprop
 
 torch = pytest.importorskip("torch")
@@ -150,7 +150,23 @@ def test_generator_and_single_parameter_are_accepted():
         (lambda ps: SGD(ps, lr=-0.1), ValueError, r"SGD: lr must be >= 0; got -0.1"),
         (lambda ps: SGD(ps, lr="0.1"), TypeError, r"SGD: lr must be a real number; got a str"),
         (lambda ps: Adam(ps, lr=float("nan")), ValueError, r"Adam: lr must be finite; got nan"),
-        (lambda ps: SGD(ps, lr=0.1, momentum=-1), ValueError, r"SGD: momentum must be >= 0"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=-1), ValueError, r"SGD: momentum must be in \[0, 1\)"),
+        (
+            lambda ps: SGD(ps, lr=0.1, momentum=1.5),
+            ValueError,
+            r"momentum must be in \[0, 1\); got 1.5",
+        ),
+        (
+            lambda ps: SGD(ps, lr=0.1, momentum=1),
+            ValueError,
+            r"momentum must be in \[0, 1\); got 1",
+        ),
+        (lambda ps: SGD(ps, lr=0.1, dampening=2), ValueError, r"dampening must be in \[0, 1\]"),
+        (
+            lambda ps: RMSprop(ps, momentum=1.2),
+            ValueError,
+            r"RMSprop: momentum must be in \[0, 1\)",
+        ),
         (
             lambda ps: SGD(ps, lr=0.1, nesterov=True),
             ValueError,
@@ -201,3 +217,21 @@ def test_base_class_needs_an_update_rule():
     opt = Optimizer([Parameter([1.0])], lr=0.1)
     with pytest.raises(NotImplementedError):
         opt.step()
+
+
+def test_model_or_method_instead_of_parameters_gets_a_hint():
+    model = Sequential(Dense(2, 2, rng=0))
+    with pytest.raises(TypeError, match=r"got the method model.parameters itself \(call it"):
+        SGD(model.parameters, lr=0.1)
+    with pytest.raises(TypeError, match=r"not the model; got a Sequential \(pass model.param"):
+        Adam(model, lr=0.1)
+
+
+def test_momentum_above_one_used_to_blow_up():
+    """Why 1.5 is refused: the velocity grows without bound (torch accepts it)."""
+    p = Parameter(np.array([1.0]))
+    opt = SGD([p], lr=0.1, momentum=0.99)  # the largest sensible values still converge
+    for _ in range(2000):
+        p.grad = 2 * p.data  # loss w**2
+        opt.step()
+    assert abs(p.data[0]) < 1e-3

@@ -203,11 +203,40 @@ def test_fit_stops_when_the_loss_diverges():
     y = 100 * X
     model = Sequential(Dense(1, 1, rng=0))
     with np.errstate(over="ignore", invalid="ignore"):
-        h = train.fit(
-            model, MSELoss(), SGD(model.parameters(), lr=50.0), X, y, epochs=200, metric=None
-        )
+        with pytest.warns(RuntimeWarning, match=r"fit: training diverged at epoch \d+"):
+            h = train.fit(
+                model, MSELoss(), SGD(model.parameters(), lr=50.0), X, y, epochs=200, metric=None
+            )
     assert h.diverged and h.epochs < 200
-    assert not np.isfinite(h.history["loss"][-1])
+    # Stopped once the loss grew a million-fold, before it overflowed to NaN.
+    assert h.history["loss"][-1] > 1e6 * h.history["loss"][0]
+
+
+def test_fit_warns_when_the_loss_becomes_nan():
+    X, y = data.moons(n=64)
+    model = Sequential(Dense(2, 16, init="normal", rng=0), ReLU(), Dense(16, 2, rng=1))
+    model[0].W.data *= 1e30  # absurd weights: the first step overflows
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning, match=r"smaller learning rate"):
+        h = train.fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=1.0), X, y, epochs=5)
+    assert h.diverged and h.epochs == 1
+    assert "diverged" in repr(h)
+
+
+def test_fit_momentum_above_one_is_refused_before_it_can_diverge():
+    model = mlp(2, 4, 2)
+    with pytest.raises(ValueError, match=r"SGD: momentum must be in \[0, 1\); got 1.5"):
+        SGD(model.parameters(), lr=0.1, momentum=1.5)
+
+
+def test_fit_no_warning_when_training_goes_well():
+    import warnings
+
+    X, y = data.xor()
+    model = mlp(2, 8, 2, act=Tanh)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = train.fit(model, CrossEntropyLoss(), Adam(model.parameters(), lr=0.05), X, y)
+    assert not h.diverged
 
 
 def test_progress_false_prints_nothing(capsys):
@@ -258,15 +287,27 @@ def test_predict_uses_eval_mode_and_restores_it():
     assert model.training is False
 
 
-def test_fit_switches_dropout_on_for_training_and_leaves_train_mode():
+def test_fit_switches_dropout_on_for_training_and_leaves_eval_mode():
     X, y = data.moons(n=64)
     model = Sequential(Dense(2, 16, rng=0), ReLU(), Dropout(0.5, rng=0), Dense(16, 2, rng=1))
     model.eval()
+    seen = []
+    forward = model.forward
+
+    def spy(x):
+        seen.append(model[2].training)
+        return forward(x)
+
+    model.forward = spy
     train.fit(
         model, CrossEntropyLoss(), Adam(model.parameters()), X, y, epochs=1, validation=(X, y)
     )
-    assert model.training is True
-    assert all(layer.training for layer in model.layers)
+    assert seen[0] is True  # trained with dropout on
+    assert model.training is False  # ... and left ready to use, as after torch's fit
+    assert not any(layer.training for layer in model.layers)
+    # So model(X) is deterministic and agrees with predict.
+    np.testing.assert_array_equal(model(X), model(X))
+    np.testing.assert_array_equal(model(X), train.predict(model, X))
 
 
 def test_evaluate_returns_loss_and_accuracy():
@@ -345,7 +386,9 @@ def test_fit_bad_validation_message():
 def test_fit_bad_metric_message():
     X, y = data.xor()
     model = mlp(2, 4, 2)
-    with pytest.raises(ValueError, match=r"metric must be 'accuracy', a callable or None"):
+    with pytest.raises(
+        ValueError, match=r"fit: metric must be 'auto', 'accuracy', 'mse', 'mae', 'r2', a callable"
+    ):
         train.fit(model, CrossEntropyLoss(), Adam(model.parameters()), X, y, metric="f1")
 
 
@@ -354,3 +397,158 @@ def test_fit_bad_optimizer_message():
     model = mlp(2, 4, 2)
     with pytest.raises(TypeError, match=r"optimizer must have a step\(\) method"):
         train.fit(model, CrossEntropyLoss(), object(), X, y)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mistakes that used to train nothing, or report a wrong number, without a word
+# ---------------------------------------------------------------------------------------------
+
+
+def regression_data(n=64):
+    X = np.linspace(-1, 1, n)[:, None]
+    return X, 3 * X[:, 0] + 0.5
+
+
+def test_metric_auto_is_accuracy_for_classification_and_none_for_regression():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    h = train.fit(model, CrossEntropyLoss(), Adam(model.parameters()), X, y, epochs=2)
+    assert "accuracy" in h.history
+    Xr, yr = regression_data()
+    model = mlp(1, 8, 1)
+    h = train.fit(model, MSELoss(), Adam(model.parameters()), Xr, yr, epochs=2, validation=(Xr, yr))
+    assert set(h.history) == {"loss", "val_loss", "lr"}  # no column of 0.0 accuracies
+    assert set(train.evaluate(model, MSELoss(), Xr, yr)) == {"loss"}
+
+
+def test_regression_metrics_by_name():
+    Xr, yr = regression_data()
+    model = mlp(1, 16, 1, act=Tanh)
+    opt = Adam(model.parameters(), lr=0.05)
+    h = train.fit(model, MSELoss(), opt, Xr, yr, epochs=100, metric="r2", validation=(Xr, yr))
+    assert h.history["val_r2"][-1] > 0.99
+    scores = train.evaluate(model, MSELoss(), Xr, yr, metric="mse")
+    assert scores["mse"] == pytest.approx(scores["loss"], rel=1e-5)
+    assert train.evaluate(model, MSELoss(), Xr, yr, metric="mae")["mae"] >= 0
+
+
+def test_accuracy_on_a_regression_target_is_refused():
+    Xr, yr = regression_data()
+    model = mlp(1, 4, 1)
+    with pytest.raises(ValueError, match=r"fit: metric='accuracy' needs class labels"):
+        train.fit(model, MSELoss(), Adam(model.parameters()), Xr, yr, metric="accuracy")
+    with pytest.raises(ValueError, match=r"evaluate: metric='accuracy' needs class labels"):
+        train.evaluate(model, MSELoss(), Xr, yr, metric="accuracy")
+
+
+def test_optimizer_of_another_model_is_refused():
+    X, y = data.xor()
+    model, other = mlp(2, 4, 2), mlp(2, 4, 2)
+    with pytest.raises(ValueError, match=r"the optimizer updates none of this model's"):
+        train.fit(model, CrossEntropyLoss(), Adam(other.parameters()), X, y)
+
+
+def test_optimizer_with_foreign_parameters_is_refused():
+    X, y = data.xor()
+    model, other = mlp(2, 4, 2), mlp(2, 4, 2)
+    opt = Adam(model.parameters() + other.parameters()[:1])
+    with pytest.raises(ValueError, match=r"holds 1 parameter\(s\) that are not this model's"):
+        train.fit(model, CrossEntropyLoss(), opt, X, y)
+
+
+def test_optimizer_on_part_of_the_model_is_allowed():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    frozen = model[0].W.data.copy()
+    train.fit(model, CrossEntropyLoss(), Adam(model.parameters()[2:]), X, y, epochs=2)
+    np.testing.assert_array_equal(model[0].W.data, frozen)
+
+
+def test_scheduler_of_another_optimizer_is_refused():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    opt = SGD(model.parameters(), lr=0.1)
+    stray = StepLR(SGD(mlp(2, 4, 2).parameters(), lr=0.1), step_size=1)
+    with pytest.raises(ValueError, match=r"the scheduler is attached to another optimizer"):
+        train.fit(model, CrossEntropyLoss(), opt, X, y, scheduler=stray)
+
+
+def test_scheduler_without_step_is_refused():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"fit: scheduler must be a schedule object with step"):
+        train.fit(model, CrossEntropyLoss(), opt, X, y, scheduler=0.5)
+
+
+@pytest.mark.parametrize(
+    ("what", "pattern"),
+    [
+        ("loss", r"fit: loss_fn must be a loss object; got the class CrossEntropyLoss"),
+        ("optimizer", r"fit: optimizer must be an optimizer object; got the class Adam"),
+        ("model", r"fit: model must be a model object; got the class Sequential"),
+    ],
+)
+def test_classes_instead_of_objects_are_refused(what, pattern):
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    args = {"model": model, "loss": CrossEntropyLoss(), "optimizer": Adam(model.parameters())}
+    args[what] = {"loss": CrossEntropyLoss, "optimizer": Adam, "model": Sequential}[what]
+    with pytest.raises(TypeError, match=pattern):
+        train.fit(args["model"], args["loss"], args["optimizer"], X, y)
+
+
+def test_value_mlp_is_refused_with_a_hint():
+    from nnlib.autograd import MLP
+
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    with pytest.raises(TypeError, match=r"its own loop"):
+        train.fit(MLP(2, [4, 1], rng=0), CrossEntropyLoss(), Adam(model.parameters()), X, y)
+
+
+def test_validation_with_other_features_or_nan_is_refused():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    opt = Adam(model.parameters())
+    with pytest.raises(ValueError, match=r"validation X must have samples shaped like X's"):
+        train.fit(model, CrossEntropyLoss(), opt, X, y, validation=(np.zeros((4, 3)), y))
+    Xv = X.copy()
+    Xv[1, 1] = np.inf
+    with pytest.raises(ValueError, match=r"fit: validation X must be finite"):
+        train.fit(model, CrossEntropyLoss(), opt, X, y, validation=(Xv, y))
+
+
+def test_evaluate_refuses_a_model_full_of_nan():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    model[0].W.data[...] = np.nan
+    with pytest.raises(ValueError, match=r"evaluate: the model's outputs are not finite"):
+        train.evaluate(model, CrossEntropyLoss(), X, y)
+    with pytest.raises(ValueError, match=r"predict_proba: the model's outputs are not finite"):
+        train.predict_proba(model, X)
+
+
+def test_predict_proba_like_scikit_learn():
+    X, y = data.xor()
+    model = mlp(2, 4, 3)
+    p = train.predict_proba(model, X)
+    assert p.shape == (4, 3)
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_array_equal(p.argmax(axis=1), train.predict(model, X).argmax(axis=1))
+    binary = mlp(2, 4, 1)
+    p = train.predict_proba(binary, X)
+    logit = train.predict(binary, X)[:, 0]
+    np.testing.assert_allclose(p[:, 1], 1 / (1 + np.exp(-logit)), rtol=1e-6)
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"predict_proba: the model must output logits"):
+        train.predict_proba(model, X[0])
+
+
+def test_predict_on_a_single_sample():
+    X, _ = data.xor()
+    model = mlp(2, 4, 3)
+    one = train.predict(model, X[1])
+    assert one.shape == (3,)  # no batch axis, as torch.nn.Linear
+    np.testing.assert_allclose(one, train.predict(model, X)[1], rtol=1e-6)
+    np.testing.assert_allclose(train.predict(model, X[1], batch_size=1), one)
