@@ -113,8 +113,8 @@ def solution_markdown(exercise_id: str) -> str:
         f"<!-- solution: {exercise_id} -->\n"
         "<details>\n"
         "<summary>Solution (try it yourself first)</summary>\n\n"
-        "One way to write it; yours may differ and still pass. "
-        f'`show_solution("{exercise_id}")` prints it in a notebook.\n\n'
+        "One way to write it; yours may differ and still pass. In a notebook, "
+        f'`nnlib.exercises.show_solution("{exercise_id}")` prints it.\n\n'
         f"```python\n{code}\n```\n\n"
         "</details>"
     )
