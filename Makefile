@@ -14,13 +14,14 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval_sanitize.
 NBENV  := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 export PYTHONHASHSEED := 0
 
-.PHONY: help install book test lint unit nbval build html execute bench clean
+.PHONY: help install book test lint unit nbval build html execute bench compat clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (creates .venv first)"
 	@echo "make test     lint, unit tests, nbval over every notebook, strict build, HTML checks"
 	@echo "make execute  re-run every notebook in place so stored outputs match the code"
 	@echo "make bench    print notebook timings and nnlib-vs-torch ratios"
+	@echo "make compat   the notebooks as Colab and Binder run them, nnlib on Python 3.10/3.13"
 
 # One install per change of requirements.txt or pyproject.toml; a second run does nothing.
 $(STAMP): requirements.txt pyproject.toml
@@ -69,6 +70,11 @@ execute: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/notebooks.py
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# Colab-like, Binder, nnlib's wheel on Python 3.10/3.13 with old and new numpy, nbval on AVX2
+# kernels (tools/compat.py; README "Other environments"). STEPS=colab runs one step.
+compat: $(STAMP)
+	$(PY) tools/compat.py $(STEPS)
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
