@@ -9,8 +9,15 @@ topological order and applies the chain rule, so that afterwards every node's ``
 The surface is the one popularised by micrograd; the semantics are PyTorch's:
 
 - **Leaves accumulate.** A leaf (a Value built by you, not by an operation) adds the new
-  gradient to its ``.grad`` on every ``backward()``, until you zero it (:meth:`Value.zero_grad`
-  or an optimiser's ``zero_grad``). That is how gradients of several losses add up.
+  gradient to its ``.grad`` on every ``backward()``, until you zero it (:meth:`Value.zero_grad`,
+  or ``zero_grad()`` of a :class:`Neuron`, :class:`Layer` or :class:`MLP`; the optimizers of
+  :mod:`nnlib.optim` work on the numpy layers' Parameters, not on Values, so a Value-based
+  model is updated by hand: ``p.data -= lr * p.grad``). That is how gradients of several
+  losses add up.
+- **No silent loss of the gradient.** ``float(v)``, and so ``math.exp(v)`` or
+  ``numpy.float64(v)``, raise ``TypeError``: a plain float has no history, so a loss computed
+  from it could not be back-propagated. Use ``v.data`` for the number and ``v.exp()``,
+  ``v.tanh()``, ... for the functions.
 - **Inner nodes are recomputed.** ``backward()`` first resets the gradient of every inner
   node of the graph to 0, so their ``.grad`` is the gradient of *this* backward pass.
   (PyTorch keeps no gradient on inner tensors unless asked with ``retain_grad()``.)
@@ -114,9 +121,16 @@ class Value:
 
     def __init__(self, data, label: str = ""):
         if not _is_number(data):
+            hint = ""
+            if isinstance(data, bool):
+                hint = " (use a float, e.g. Value(1.0) for True)"
+            elif isinstance(data, Value):
+                hint = (
+                    " (it is a Value already: use it as it is, or Value(v.data) for a new "
+                    "leaf without its history)"
+                )
             raise TypeError(
-                f"Value holds one real number (an int or a float); got {describe(data)}"
-                + (" (use a float, e.g. Value(1.0) for True)" if isinstance(data, bool) else "")
+                f"Value holds one real number (an int or a float); got {describe(data)}{hint}"
             )
         if not isinstance(label, str):
             raise TypeError(f"label must be a str; got {describe(label)}")
@@ -133,8 +147,17 @@ class Value:
         name = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name})"
 
-    def __float__(self) -> float:
-        return self.data
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats ``v.data`` (a plain ``f"{v}"`` gives the repr)."""
+        return format(self.data, spec) if spec else repr(self)
+
+    def __float__(self):
+        raise TypeError(
+            "float(Value) would drop the gradient (math.exp(v), math.tanh(v), "
+            "numpy.float64(v) convert this way): use v.data for the plain number, or the "
+            "Value's own methods (v.exp(), v.tanh(), v.log(), v.relu(), v.sigmoid()) to stay "
+            "in the graph"
+        )
 
     @property
     def is_leaf(self) -> bool:

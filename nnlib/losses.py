@@ -99,6 +99,23 @@ class Loss:
         return f"{type(self).__name__}({extra})"
 
 
+def _check_probability_targets(t: np.ndarray, name: str) -> None:
+    """Binary cross-entropy needs targets in [0, 1]: -1/+1 or 0/2 labels train to nonsense."""
+    bad = (t < 0) | (t > 1)
+    if bad.any():
+        values = np.unique(t)
+        shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if len(values) > 6 else "")
+        hint = ""
+        if set(values.tolist()) <= {-1.0, 1.0}:
+            hint = " For -1/+1 labels use (y + 1) / 2, or HingeLoss, which takes -1/+1."
+        elif np.array_equal(values, np.rint(values)):
+            hint = " For class labels 0..K-1 with K > 2 use CrossEntropyLoss on K output columns."
+        raise ValueError(
+            f"{name}: target must hold values in [0, 1] (0/1 labels or probabilities); "
+            f"got {shown}.{hint}"
+        )
+
+
 #: PyTorch's floor for p (1 - p) in the BCE gradient: 1e-12 rounded to float32.
 _BCE_EPS = float(np.float32(1e-12))
 
@@ -148,8 +165,7 @@ class BCELoss(Loss):
                 f"BCELoss: pred must hold probabilities in [0, 1] (apply a sigmoid, or use "
                 f"BCEWithLogitsLoss on logits); got {bad}"
             )
-        if not ((t >= 0) & (t <= 1)).all():
-            raise ValueError(f"BCELoss: target must be in [0, 1]; got {t[(t < 0) | (t > 1)][0]}")
+        _check_probability_targets(t, "BCELoss")
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100)
             log_q = np.maximum(np.log1p(-p), -100)
@@ -164,7 +180,8 @@ class BCELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits: a sigmoid fused with :class:`BCELoss`, stably.
 
-    With logit ``x`` and target ``t`` in ``[0, 1]``, the loss per element is
+    With logit ``x`` and target ``t`` in ``[0, 1]`` (anything else is refused: -1/+1
+    labels would train to a negative, meaningless loss), the loss per element is
     ``max(x, 0) - x t + log(1 + exp(-|x|))`` (never overflows, exact for ``|x| = 1000``)
     and its gradient is ``sigmoid(x) - t``, divided by ``n`` for the mean.
 
@@ -174,6 +191,7 @@ class BCEWithLogitsLoss(Loss):
     def forward(self, pred, target) -> float:
         x = self._pred(pred)
         t = self._target(x, target)
+        _check_probability_targets(t, "BCEWithLogitsLoss")
         self._saved = (x, t)
         per = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
         return float(np.sum(per)) * self._scale(x.size)
@@ -202,6 +220,13 @@ class CrossEntropyLoss(Loss):
             raise ValueError(
                 f"CrossEntropyLoss: pred must be logits of shape (batch, n_classes); "
                 f"got shape {z.shape}"
+            )
+        if z.shape[1] == 1:
+            raise ValueError(
+                "CrossEntropyLoss: pred has a single column (shape "
+                f"{z.shape}); it needs one logit per class, shape (batch, n_classes) with "
+                "n_classes >= 2. For two classes use Dense(..., 2), or keep one column and "
+                "use BCEWithLogitsLoss"
             )
         y = check_labels(target, z.shape[1], "CrossEntropyLoss: target")
         if y.ndim != 1:

@@ -73,9 +73,15 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
         for i, p in enumerate(self.params):
             if not isinstance(p, Parameter):
+                hint = ""
+                if type(p).__name__ == "Value":
+                    hint = (
+                        " (the scalar engine's Values are updated by hand: "
+                        "for p in model.parameters(): p.data -= lr * p.grad)"
+                    )
                 raise TypeError(
                     f"{type(self).__name__}: params must be nnlib.layers.Parameter objects "
-                    f"(e.g. model.parameters()); got {describe(p)} at position {i}"
+                    f"(e.g. model.parameters()); got {describe(p)} at position {i}{hint}"
                 )
         if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError(f"{type(self).__name__}: a parameter appears more than once")

@@ -264,7 +264,7 @@ def test_node_attributes_and_repr():
     assert (2 - a).op == "2-" and (a / 2).op == "/2" and (a**2).op == "**2" and (-a).op == "neg"
     assert (a * a).children == (a, a) and (a * 3)._op == "*3"  # micrograd's name works too
     assert repr(a) == "Value(data=2, grad=0, label='a')" and "0x" not in repr(b)
-    assert float(b) == 6.0
+    assert f"{b:.2f}" == "6.00" and f"{b}" == repr(b)
     assert Value(np.float32(1.5)).data == 1.5 and Value(np.int64(3)).data == 3.0
     assert not hasattr(a, "__dict__")  # slots: small nodes
 
@@ -443,3 +443,39 @@ def test_network_bad_input():
         MLP(2, [2.5])
     with pytest.raises(TypeError, match="rng must be None, an int seed"):
         MLP(2, [2], rng="seed")
+
+
+# -- mistakes that would lose the gradient fail loudly --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [float, math.exp, math.tanh, np.float64, lambda v: np.array([v, v], dtype=float)],
+    ids=["float", "math.exp", "math.tanh", "np.float64", "np.array"],
+)
+def test_converting_a_value_to_a_float_is_refused(convert):
+    v = Value(0.5)
+    with pytest.raises(TypeError, match=r"float\(Value\) would drop the gradient.*use v.data"):
+        convert(v)
+
+
+def test_numpy_functions_on_values_stay_in_the_graph():
+    v = Value(0.5)
+    out = np.tanh(v) * np.float64(2.0)
+    assert isinstance(out, Value)
+    out.backward()
+    assert v.grad == pytest.approx(2 * (1 - math.tanh(0.5) ** 2))
+
+
+def test_a_value_of_a_value_gets_a_hint():
+    with pytest.raises(TypeError, match=r"it is a Value already: use it as it is"):
+        Value(Value(1.0))
+
+
+def test_optimizers_refuse_values_with_a_hint():
+    from nnlib.autograd import MLP
+    from nnlib.optim import SGD
+
+    net = MLP(2, [3, 1], rng=0)
+    with pytest.raises(TypeError, match=r"got a Value at position 0 .*p.data -= lr \* p.grad"):
+        SGD(net.parameters(), lr=0.1)

@@ -295,8 +295,41 @@ def test_empty_batch_nan_target_and_strings():
 def test_bce_rejects_values_outside_zero_one():
     with pytest.raises(ValueError, match=r"pred must hold probabilities in \[0, 1\].*got 1.5"):
         BCELoss()(np.array([0.5, 1.5]), np.array([0.0, 1.0]))
-    with pytest.raises(ValueError, match=r"BCELoss: target must be in \[0, 1\]; got 2.0"):
+    msg = r"BCELoss: target must hold values in \[0, 1\] \(0/1 labels or probabilities\); got 0, 2"
+    with pytest.raises(ValueError, match=msg):
         BCELoss()(np.array([0.5, 0.5]), np.array([0.0, 2.0]))
+
+
+@pytest.mark.parametrize("loss", [BCELoss(), BCEWithLogitsLoss()])
+def test_bce_refuses_minus_one_plus_one_labels_with_a_hint(loss):
+    name = type(loss).__name__
+    pred = np.array([0.2, 0.7, 0.4])
+    msg = rf"{name}: target must hold values in \[0, 1\].*got -1, 1\. For -1/\+1 labels use "
+    msg += r"\(y \+ 1\) / 2, or HingeLoss"
+    with pytest.raises(ValueError, match=msg):
+        loss(pred, np.array([-1.0, 1.0, 1.0]))
+    with pytest.raises(
+        ValueError, match=r"got 0, 2\. For class labels 0\.\.K-1 with K > 2 use Cross"
+    ):
+        loss(pred, np.array([0, 2, 0]))
+    loss(pred, np.array([0.0, 0.25, 1.0]))  # soft targets in [0, 1] are fine
+
+
+def test_bce_with_logits_used_to_train_to_a_negative_loss():
+    """Why: with a target of -1 the loss per element decreases without bound."""
+    x = np.array([50.0])
+    t = -1.0
+    per = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+    assert per[0] > 0  # positive logit: big loss ... but
+    x = np.array([-50.0])
+    per = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+    assert per[0] < 0  # a negative "loss": training pushes the logit to -inf
+
+
+def test_cross_entropy_single_column_gets_a_hint():
+    msg = r"CrossEntropyLoss: pred has a single column .* use BCEWithLogitsLoss"
+    with pytest.raises(ValueError, match=msg):
+        CrossEntropyLoss()(np.zeros((4, 1)), np.array([0, 1, 1, 0]))
 
 
 def test_hinge_rejects_bad_labels_and_shapes():
