@@ -18,6 +18,7 @@ Modules (and the chapter that teaches each):
 - ``conv``: Chapter 5, Architectures (convolution and pooling by hand, in numpy).
 - ``torch``: the subpackage for everything that needs PyTorch (Chapters 5-7); loaded, like
   torch itself, only when used.
+- ``mnist``: Chapter 6, Applications (MNIST for readers with a network; never used offline).
 - ``data``, ``metrics``, ``plot``: used throughout.
 - ``widgets``, ``exercises``: the interactive parts of every chapter.
 """
@@ -42,6 +43,7 @@ _SUBMODULES = frozenset(
         "layers",
         "losses",
         "metrics",
+        "mnist",
         "neuron_model",
         "neurons",
         "optim",
