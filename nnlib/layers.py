@@ -15,12 +15,23 @@ with respect to that output, returns the gradient with respect to its input in
 The mathematics of the activation layers comes from :mod:`nnlib.activations`; the layers
 only add the bookkeeping (remembering the input, the chain rule).
 
+Two conventions to know when coming from PyTorch: :class:`Dense` stores its weights as
+``W`` of shape ``(n_in, n_out)`` and computes ``x @ W + b``, the *transpose* of
+``torch.nn.Linear.weight`` (shape ``(n_out, n_in)``, ``x @ weight.T + bias``); and a layer
+built with ``rng=None`` (the default) draws unseeded, different weights on every run: pass
+an int for reproducible ones. A trained :class:`Sequential` is saved with
+:meth:`Sequential.save` (a plain ``.npz`` file, no pickle) and rebuilt from that file alone
+with :func:`load_model`.
+
 Taught in: Chapter 4, Learning (``Dense`` also in Chapter 2, Neurons and networks).
 """
 
 from __future__ import annotations
 
+import ast
 import numbers
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +63,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "load_model",
 ]
 
 
@@ -239,7 +251,8 @@ class Dense(_Builtin):
         returning an ``(n_in, n_out)`` array (e.g. :func:`nnlib.init.he_normal`). ``b``
         starts at zero.
     rng : None, int or numpy.random.Generator
-        Randomness for the initialisation; pass an int for reproducible weights.
+        Randomness for the initialisation. ``None`` (the default) is **unseeded**: every run
+        draws different weights. Pass an int for reproducible weights.
     dtype : numpy floating dtype
         float32 (default, fast) or float64 (for gradient checks). Inputs are converted to it.
     bias : bool
@@ -248,7 +261,9 @@ class Dense(_Builtin):
     Attributes
     ----------
     W : Parameter
-        Weights, shape ``(n_in, n_out)`` (the transpose of ``torch.nn.Linear.weight``).
+        Weights, shape ``(n_in, n_out)``: the **transpose** of ``torch.nn.Linear.weight``
+        (shape ``(n_out, n_in)``), so that a batch of row vectors is multiplied as ``x @ W``.
+        To copy weights from torch: ``dense.W.data[...] = linear.weight.detach().numpy().T``.
     b : Parameter or None
         Bias, shape ``(n_out,)``.
 
@@ -602,7 +617,8 @@ class Dropout(_Builtin):
     p : float
         Probability of dropping a unit, in ``[0, 1]``.
     rng : None, int or numpy.random.Generator
-        Randomness for the masks; pass an int for reproducible runs.
+        Randomness for the masks. ``None`` (the default) is unseeded; pass an int for
+        reproducible runs.
 
     Taught in: Chapter 4, Learning.
     """
@@ -764,9 +780,23 @@ class Sequential(Layer):
 
         Raises
         ------
+        TypeError
+            ``state`` is not a mapping, or a value is not numeric.
         ValueError
-            Missing or unexpected names, or a shape that differs; nothing is changed then.
+            Missing or unexpected names, a shape that differs, or a value that is NaN or
+            infinite; nothing is changed then.
         """
+        state = self._checked_state(state)
+        for k, p in self.named_parameters():
+            p.data[...] = state[k]
+
+    def _checked_state(self, state) -> dict[str, np.ndarray]:
+        """``state`` as float arrays, checked against this model; raises on any mismatch."""
+        if not hasattr(state, "keys") or not hasattr(state, "__getitem__"):
+            raise TypeError(
+                f"load_state_dict expects a dict of arrays (from state_dict()); got "
+                f"{describe(state)}"
+            )
         named = dict(self.named_parameters())
         missing = sorted(set(named) - set(state))
         unexpected = sorted(k for k in set(state) - set(named) if not k.startswith("_"))
@@ -784,14 +814,17 @@ class Sequential(Layer):
             if wrong:
                 parts.append("shape mismatch: " + "; ".join(wrong))
             raise ValueError("the weights do not fit this model: " + ", ".join(parts))
-        for k, p in named.items():
-            p.data[...] = state[k]
+        checked = {}
+        for k in named:
+            checked[k] = check_finite(as_float_array(state[k], f"weight {k}"), f"weight {k}")
+        return checked
 
     def save(self, path) -> None:
         """Save the parameters to an ``.npz`` file (``np.savez``: plain arrays, no pickle).
 
         The file also records the architecture (``repr`` of each layer) as text, so that
-        :meth:`load` can say what the file was made from.
+        :meth:`load` can refuse a file made for other layers and :func:`load_model` can
+        rebuild the model from the file alone.
         """
         arch = np.array([repr(layer) for layer in self.layers], dtype=str)
         np.savez(path, _architecture=arch, **self.state_dict())
@@ -799,20 +832,45 @@ class Sequential(Layer):
     def load(self, path) -> Sequential:
         """Load parameters saved by :meth:`save` into this model (same architecture).
 
-        ``np.load(..., allow_pickle=False)``; names and shapes must match the model's.
-        Returns self.
+        The file is read with ``np.load(..., allow_pickle=False)``. Names and shapes must
+        match the model's, and so must the layers recorded in the file: a file saved from
+        ``Dense, Tanh, Dense`` is refused by a ``Dense, ReLU, Dense`` model even though the
+        weight shapes agree. Layers of the same kind with other settings (a different
+        dropout rate or dtype) load with a ``UserWarning``. Returns self.
+
+        Raises
+        ------
+        FileNotFoundError
+            No such file.
+        ValueError
+            Not an nnlib save file, or damaged (truncated, empty, foreign); or made for
+            another architecture; or weights that are not finite. Nothing is changed then.
         """
-        path = Path(path)
-        if not path.exists() and path.with_name(path.name + ".npz").exists():
-            path = path.with_name(path.name + ".npz")
-        with np.load(path, allow_pickle=False) as f:
-            state = {k: f[k] for k in f.files}
+        path, state, saved = _read_save_file(path)
         try:
-            self.load_state_dict(state)
-        except ValueError as err:
-            saved = state.get("_architecture")
-            made = f" (the file was saved from: {', '.join(saved)})" if saved is not None else ""
+            checked = self._checked_state(state)
+        except (ValueError, TypeError) as err:
+            made = f" (the file was saved from: {', '.join(saved)})"
             raise ValueError(f"cannot load {path.name}: {err}{made}") from None
+        mine = [repr(layer) for layer in self.layers]
+        if [_kind(r) for r in saved] != [_kind(r) for r in mine]:
+            raise ValueError(
+                f"cannot load {path.name}: it was saved from a different architecture, "
+                f"{', '.join(saved)}; this model is {', '.join(mine)}. Build the model the "
+                "file was saved from, or rebuild it with nnlib.layers.load_model(path)"
+            )
+        if saved != mine:
+            diff = [
+                f"{a} (file) vs {b} (model)" for a, b in zip(saved, mine, strict=True) if a != b
+            ]
+            warnings.warn(
+                f"loading {path.name}: some layers have other settings than when saved: "
+                + "; ".join(diff),
+                UserWarning,
+                stacklevel=2,
+            )
+        for k, p in self.named_parameters():
+            p.data[...] = checked[k]
         return self
 
     def __repr__(self) -> str:
@@ -828,3 +886,155 @@ class Sequential(Layer):
         return "\n".join(
             ["Sequential(", *lines, f")  total: {self.n_params():,} trainable parameters"]
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading save files
+# ---------------------------------------------------------------------------------------------
+
+
+def _kind(layer_repr: str) -> str:
+    """The class name in a layer's repr: ``"Dense"`` for ``"Dense(3, 4)"``."""
+    return layer_repr.split("(", 1)[0].strip()
+
+
+def _read_save_file(path) -> tuple[Path, dict[str, np.ndarray], list[str]]:
+    """Open a file written by :meth:`Sequential.save`: (path, arrays, layer reprs).
+
+    Every way a file can fail to be one (missing ``.npz`` suffix aside) becomes one
+    ``ValueError``; numpy's own errors, and its advice to pass ``allow_pickle=True``, never
+    reach the user.
+    """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or a pathlib.Path; got {describe(path)}")
+    path = Path(path)
+    if not path.exists() and path.with_name(path.name + ".npz").exists():
+        path = path.with_name(path.name + ".npz")
+    if not path.is_file():
+        raise FileNotFoundError(f"cannot load {path}: no such file")
+    problem = f"cannot load {path.name}: not an nnlib save file, or damaged"
+    try:
+        f = np.load(path, allow_pickle=False)
+        if not isinstance(f, np.lib.npyio.NpzFile):  # an .npy file: one plain array
+            raise ValueError("a single array, not an .npz archive")
+        with f:
+            state = {k: f[k] for k in f.files}
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, RuntimeError) as err:
+        reason = str(err).split(";")[0]
+        if "pickle" in reason.lower():
+            zipped = zipfile.is_zipfile(path)
+            reason = (
+                "it holds Python objects, which nnlib never saves"
+                if zipped
+                else "not a numpy .npz archive"
+            )
+        raise ValueError(f"{problem} ({reason or type(err).__name__})") from None
+    arch = state.pop("_architecture", None)
+    if arch is None or arch.dtype.kind != "U" or arch.ndim != 1:
+        raise ValueError(
+            f"{problem} (it has no _architecture entry: was it saved by Sequential.save?)"
+        )
+    return path, state, [str(a) for a in arch]
+
+
+def _builtin_layers() -> dict[str, type]:
+    """The layers load_model can rebuild, by the class name in their repr."""
+    return {
+        cls.__name__: cls
+        for cls in (
+            Dense,
+            ReLU,
+            Sigmoid,
+            Tanh,
+            LeakyReLU,
+            ELU,
+            GELU,
+            SiLU,
+            PReLU,
+            Softmax,
+            Dropout,
+            Flatten,
+        )
+    }
+
+
+def _layer_from_repr(text: str, state: dict[str, np.ndarray], index: int) -> Layer:
+    """Rebuild one layer from its repr (parsed with ``ast``: literals only, never ``eval``)."""
+    known = _builtin_layers()
+    try:
+        call = ast.parse(text, mode="eval").body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            raise ValueError
+        name = call.func.id
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {}
+        for kw in call.keywords:
+            if name == "Dense" and kw.arg == "dtype" and isinstance(kw.value, ast.Name):
+                kwargs["dtype"] = np.dtype(kw.value.id)
+            else:
+                kwargs[kw.arg] = ast.literal_eval(kw.value)
+    except (SyntaxError, ValueError, TypeError):
+        name, args, kwargs = None, [], {}
+    if name not in known:
+        raise ValueError(
+            f"load_model rebuilds nnlib's own layers ({', '.join(sorted(known))}); layer "
+            f"{index} of the file is {text}. Build that model yourself, then call "
+            "model.load(path)"
+        )
+    if name == "PReLU":  # the dtype is that of the saved slopes
+        saved = state.get(f"{index}.weight")
+        if saved is not None:
+            kwargs["dtype"] = saved.dtype
+    if name == "Dense":
+        kwargs["init"] = "zeros"  # the weights come from the file
+    return known[name](*args, **kwargs)
+
+
+def load_model(path) -> Sequential:
+    """Rebuild a :class:`Sequential` saved with :meth:`Sequential.save`, from the file alone.
+
+    Taught in: Chapter 4, Learning (saving a trained model).
+
+    The file records each layer's ``repr`` (``Dense(30, 16)``, ``ReLU()``,
+    ``Dropout(p=0.2)``, ...); ``load_model`` builds those layers again and loads the saved
+    weights into them. Only nnlib's own layers can be rebuilt this way (a file holding a
+    layer of your own is refused with a message: build that model yourself and call
+    :meth:`Sequential.load`). The model is returned in evaluation mode, ready to predict;
+    a ``Dropout`` layer gets a new, unseeded generator.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.npz`` file (the suffix may be left out, as for ``np.savez``).
+
+    Returns
+    -------
+    Sequential
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    ValueError
+        Not an nnlib save file, or damaged; an unknown layer; weights that are not finite.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> model = Sequential(Dense(2, 3, rng=0), Tanh(), Dense(3, 1, rng=1))
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.npz"
+    >>> model.save(path)
+    >>> load_model(path)[1]
+    Tanh()
+    """
+    path, state, saved = _read_save_file(path)
+    try:
+        layers = [_layer_from_repr(text, state, i) for i, text in enumerate(saved)]
+    except ValueError as err:
+        raise ValueError(f"cannot rebuild {path.name}: {err}") from None
+    model = Sequential(*layers)
+    try:
+        model.load_state_dict(state)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"cannot load {path.name}: {err}") from None
+    return model.eval()

@@ -24,6 +24,7 @@ from nnlib.layers import (
     SiLU,
     Softmax,
     Tanh,
+    load_model,
 )
 
 torch = pytest.importorskip("torch")
@@ -411,6 +412,134 @@ def test_load_rejects_a_mismatched_file(tmp_path):
         Sequential(Dense(3, 4), ReLU(), Dense(4, 2), ReLU(), Dense(2, 2)).load(tmp_path / "a.npz")
     with pytest.raises(ValueError, match=r"unexpected \['2.bias', '2.weight'\]"):
         Sequential(Dense(3, 4)).load(tmp_path / "a.npz")
+
+
+def small_model(act=ReLU, seed=0):
+    return Sequential(Dense(3, 4, rng=seed), act(), Dense(4, 2, rng=seed + 1))
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", r"EOF|empty|No data"),
+        (b"not a zip file at all, just text", r"\("),
+        (None, r"\("),  # truncated: filled in below
+    ],
+    ids=["empty", "text", "truncated"],
+)
+def test_load_of_a_damaged_file_gives_one_clear_error(tmp_path, content, reason):
+    path = tmp_path / "bad.npz"
+    if content is None:
+        small_model().save(path)
+        content = path.read_bytes()[:200]
+    path.write_bytes(content)
+    for load in (small_model().load, load_model):
+        with pytest.raises(
+            ValueError, match=r"cannot load bad.npz: not an nnlib save file, or dam"
+        ):
+            load(path)
+
+
+def test_load_of_a_foreign_npz_or_npy_file(tmp_path):
+    np.savez(tmp_path / "other.npz", a=np.zeros(3))
+    with pytest.raises(ValueError, match=r"not an nnlib save file.*no _architecture entry"):
+        small_model().load(tmp_path / "other.npz")
+    np.save(tmp_path / "one.npy", np.zeros(3))
+    with pytest.raises(ValueError, match=r"not an nnlib save file.*a single array"):
+        load_model(tmp_path / "one.npy")
+
+
+def test_load_never_suggests_allow_pickle(tmp_path):
+    np.savez(tmp_path / "obj.npz", _architecture=np.array(["Dense(3, 4)"]), w=np.array([{}]))
+    with pytest.raises(ValueError) as info:
+        small_model().load(tmp_path / "obj.npz")
+    assert "allow_pickle" not in str(info.value)
+    assert "holds Python objects, which nnlib never saves" in str(info.value)
+
+
+def test_load_of_a_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"cannot load .*nothing.npz: no such file"):
+        small_model().load(tmp_path / "nothing.npz")
+    with pytest.raises(TypeError, match=r"path must be a str or a pathlib.Path; got a int"):
+        load_model(3)
+
+
+def test_load_refuses_another_architecture_with_the_same_shapes(tmp_path):
+    small_model(act=Tanh).save(tmp_path / "tanh.npz")
+    model = small_model(act=ReLU, seed=5)
+    before = model[0].W.data.copy()
+    msg = r"saved from a different architecture, Dense\(3, 4\), Tanh\(\), Dense\(4, 2\); this"
+    with pytest.raises(ValueError, match=msg):
+        model.load(tmp_path / "tanh.npz")
+    np.testing.assert_array_equal(model[0].W.data, before)
+
+
+def test_load_warns_about_other_layer_settings(tmp_path):
+    Sequential(Dense(3, 4, rng=0), Dropout(0.5), Dense(4, 2, rng=1)).save(tmp_path / "d.npz")
+    model = Sequential(Dense(3, 4, rng=2), Dropout(0.2), Dense(4, 2, rng=3))
+    with pytest.warns(UserWarning, match=r"Dropout\(p=0.5\) \(file\) vs Dropout\(p=0.2\)"):
+        model.load(tmp_path / "d.npz")
+
+
+def test_load_state_dict_refuses_non_finite_weights():
+    model = small_model()
+    state = model.state_dict()
+    state["2.bias"][1] = np.nan
+    before = model[0].W.data.copy()
+    with pytest.raises(ValueError, match=r"weight 2.bias must be finite; got 1 NaN"):
+        model.load_state_dict(state)
+    np.testing.assert_array_equal(model[0].W.data, before)  # nothing changed
+    with pytest.raises(TypeError, match=r"load_state_dict expects a dict of arrays"):
+        model.load_state_dict([1, 2])
+
+
+def test_load_of_a_file_with_nan_weights(tmp_path):
+    model = small_model()
+    model[2].b.data[0] = np.inf
+    model.save(tmp_path / "inf.npz")
+    with pytest.raises(ValueError, match=r"cannot load inf.npz: weight 2.bias must be finite"):
+        small_model().load(tmp_path / "inf.npz")
+
+
+def test_load_model_rebuilds_every_builtin_layer(tmp_path):
+    model = Sequential(
+        Flatten(),
+        Dense(6, 5, rng=0, dtype=np.float64),
+        LeakyReLU(0.1),
+        Dense(5, 5, rng=1, bias=False),
+        PReLU(num_parameters=5, init=0.3),
+        ELU(alpha=0.5),
+        Dense(5, 4, rng=2),
+        GELU(approximate="tanh"),
+        SiLU(),
+        Sigmoid(),
+        Dropout(0.3, rng=0),
+        Tanh(),
+        Dense(4, 3, rng=3),
+        Softmax(axis=1),
+    )
+    model.save(tmp_path / "all")
+    rebuilt = load_model(tmp_path / "all")
+    assert [repr(la) for la in rebuilt] == [repr(la) for la in model]
+    assert rebuilt.training is False
+    x = np.random.default_rng(0).normal(size=(7, 2, 3))
+    np.testing.assert_array_equal(rebuilt(x), model.eval()(x))
+    assert rebuilt[1].W.data.dtype == np.float64 and rebuilt[3].b is None
+
+
+def test_load_model_refuses_a_custom_layer(tmp_path):
+    class Doubler(Layer):
+        def forward(self, x):
+            return 2 * x
+
+    Sequential(Dense(2, 2, rng=0), Doubler()).save(tmp_path / "c.npz")
+    with pytest.raises(ValueError, match=r"cannot rebuild c.npz: load_model rebuilds nnlib's own"):
+        load_model(tmp_path / "c.npz")
+
+
+def test_dense_docstring_states_the_orientation_against_torch():
+    assert "transpose" in Dense.__doc__ and "torch.nn.Linear.weight" in Dense.__doc__
+    assert "unseeded" in Dense.__doc__
 
 
 # --------------------------------------------------------------------------- Dropout, Flatten
