@@ -555,6 +555,9 @@ def train_val_test_split(
     rng: int | np.random.Generator | None = 0,
     stratify: bool = True,
     shuffle: bool = True,
+    *,
+    val_size: float | None = None,
+    test_size: float | None = None,
 ) -> Split:
     """Split a dataset three ways: train to fit, validation to choose, test to report.
 
@@ -578,6 +581,9 @@ def train_val_test_split(
     shuffle : bool, default True
         ``False`` keeps the original order: train first, then validation, then test
         (the right split for time series).
+    val_size, test_size : float, optional
+        scikit-learn-style names for ``val`` and ``test`` (as in its
+        ``train_test_split(test_size=...)``); give one name or the other.
 
     Returns
     -------
@@ -586,6 +592,15 @@ def train_val_test_split(
         disjoint and together hold every sample once.
     """
     X, y = _check_X_y(X, y, "train_val_test_split")
+    for alias, name, given in (("val_size", "val", val_size), ("test_size", "test", test_size)):
+        if given is None:
+            continue
+        if (val if name == "val" else test) != 0.15:
+            raise TypeError(f"train_val_test_split: give {name} or {alias}, not both")
+        if name == "val":
+            val = given
+        else:
+            test = given
     for name, frac in (("val", val), ("test", test)):
         if isinstance(frac, bool) or not isinstance(frac, (int, float, np.floating)):
             raise TypeError(f"train_val_test_split: {name} must be a fraction, got {frac!r}")

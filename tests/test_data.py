@@ -451,3 +451,13 @@ def test_batches_bad_batch_size_message():
 def test_batches_mismatched_lengths_message():
     with pytest.raises(ValueError, match=r"same number of samples; got 3 and 4"):
         next(data.batches(np.zeros((3, 1)), np.zeros(4)))
+
+
+def test_split_accepts_scikit_learn_style_names():
+    X, y = data.moons(n=200, rng=0)
+    a = data.train_val_test_split(X, y, val=0.2, test=0.1, rng=0)
+    b = data.train_val_test_split(X, y, val_size=0.2, test_size=0.1, rng=0)
+    for left, right in zip(a, b, strict=True):
+        np.testing.assert_array_equal(left, right)
+    with pytest.raises(TypeError, match=r"give test or test_size, not both"):
+        data.train_val_test_split(X, y, test=0.2, test_size=0.1)
