@@ -226,9 +226,12 @@ class _Builtin(Layer):
         if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):
             g = as_float_array(g, f"the gradient given to {self!r}.backward")
         if g.shape != self._out_shape:
+            hint = (
+                " (pass the gradient loss_fn.backward(), not the loss value)" if g.ndim == 0 else ""
+            )
             raise ValueError(
                 f"{self!r}.backward expects a gradient of the output's shape "
-                f"{self._out_shape}; got {g.shape}"
+                f"{self._out_shape}; got {g.shape}{hint}"
             )
         return self._x, g
 
@@ -312,7 +315,12 @@ class Dense(_Builtin):
 
     def _forward(self, x):
         if x.shape[-1:] != (self.n_in,):
-            raise ValueError(f"{self!r} expects input of shape (batch, {self.n_in}); got {x.shape}")
+            hint = ""
+            if x.ndim == 1 and self.n_in == 1:
+                hint = " (a 1-D array of samples: make it a column with X[:, None])"
+            raise ValueError(
+                f"{self!r} expects input of shape (batch, {self.n_in}); got {x.shape}{hint}"
+            )
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
         self._x = x

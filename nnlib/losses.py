@@ -88,9 +88,15 @@ class Loss:
             if t.size == pred.size and _squeezed(t.shape) == _squeezed(pred.shape):
                 t = t.reshape(pred.shape)
             else:
+                hint = ""
+                if pred.ndim == 2 and pred.shape[1] > 1 and t.shape == pred.shape[:1]:
+                    hint = (
+                        f" (one label per sample for {pred.shape[1]} output columns: for class "
+                        "labels use CrossEntropyLoss, or one_hot(y) as the target)"
+                    )
                 raise ValueError(
                     f"{name}: pred and target must have the same shape; got pred {pred.shape} "
-                    f"and target {t.shape}"
+                    f"and target {t.shape}{hint}"
                 )
         return check_finite(t, f"{name}: target")
 

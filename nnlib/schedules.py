@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 from ._validate import check_positive, describe
+from .optim import Optimizer
 
 __all__ = ["CosineAnnealingLR", "ExponentialLR", "Schedule", "StepLR"]
 
@@ -41,8 +43,6 @@ class Schedule:
     """
 
     def __init__(self, optimizer):
-        from .optim import Optimizer
-
         if not isinstance(optimizer, Optimizer):
             raise TypeError(
                 f"{type(self).__name__} needs an nnlib.optim optimizer; got {describe(optimizer)}"
@@ -67,6 +67,17 @@ class Schedule:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_lr={self.base_lr:g}, last_epoch={self.last_epoch})"
+
+
+def _warn_if_growing(gamma: float, name: str) -> None:
+    """A decay factor above 1 makes the learning rate grow every step: almost surely a typo."""
+    if gamma > 1:
+        warnings.warn(
+            f"{name}: gamma={gamma:g} > 1 makes the learning rate grow, epoch after epoch; "
+            "a decay needs 0 < gamma < 1 (e.g. 0.5)",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _positive_int(value, name: str) -> int:
@@ -94,6 +105,7 @@ class StepLR(Schedule):
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1):
         self.step_size = _positive_int(step_size, "StepLR: step_size")
         self.gamma = check_positive(gamma, "StepLR: gamma", allow_zero=True)
+        _warn_if_growing(gamma, "StepLR")
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -116,6 +128,7 @@ class ExponentialLR(Schedule):
 
     def __init__(self, optimizer, gamma: float):
         self.gamma = check_positive(gamma, "ExponentialLR: gamma", allow_zero=True)
+        _warn_if_growing(gamma, "ExponentialLR")
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -143,6 +156,11 @@ class CosineAnnealingLR(Schedule):
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0):
         self.T_max = _positive_int(T_max, "CosineAnnealingLR: T_max")
         self.eta_min = check_positive(eta_min, "CosineAnnealingLR: eta_min", allow_zero=True)
+        if isinstance(optimizer, Optimizer) and eta_min > optimizer.lr:
+            raise ValueError(
+                f"CosineAnnealingLR: eta_min ({eta_min:g}) is the lowest learning rate and must "
+                f"not exceed the optimizer's lr ({optimizer.lr:g})"
+            )
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:

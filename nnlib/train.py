@@ -586,6 +586,7 @@ def fit(
     if not params:
         raise ValueError("fit: the model has no parameters to train")
     _check_optimizer(optimizer, params)
+    _warn_double_squashing(model, loss_fn)
     if scheduler is not None:
         _check_scheduler(scheduler, optimizer)
 
@@ -693,6 +694,26 @@ def _diverged(losses: list[float]) -> bool:
     if not math.isfinite(last):
         return True
     return last > _DIVERGED_FLOOR and last > _DIVERGED_FACTOR * losses[0]
+
+
+def _warn_double_squashing(model, loss_fn) -> None:
+    """A final Softmax before CrossEntropyLoss (or Sigmoid before BCEWithLogitsLoss) applies
+    the squashing twice: legal, but it trains slowly and reports a wrong loss."""
+    layers = getattr(model, "layers", None)
+    if not layers:
+        return
+    last, loss = type(layers[-1]).__name__, type(loss_fn).__name__
+    fixes = {
+        ("Softmax", "CrossEntropyLoss"): "drop the final Softmax() and give the loss the logits",
+        ("Sigmoid", "BCEWithLogitsLoss"): "drop the final Sigmoid(), or keep it and use BCELoss",
+    }
+    if (last, loss) in fixes:
+        warnings.warn(
+            f"fit: the model ends with {last}() but {loss} applies {last.lower()} itself, so "
+            f"it is applied twice (slow training, a wrong loss): {fixes[last, loss]}",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _check_optimizer(optimizer, params: list) -> None:

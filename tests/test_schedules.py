@@ -93,3 +93,20 @@ def test_bad_arguments(make, error, msg):
     opt = SGD([Parameter(np.zeros(1))], lr=0.1)
     with pytest.raises(error, match=msg):
         make(opt)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda o: StepLR(o, step_size=2, gamma=2.0), lambda o: ExponentialLR(o, gamma=1.05)],
+    ids=["StepLR", "ExponentialLR"],
+)
+def test_a_growing_decay_factor_warns(make):
+    opt = SGD([Parameter([1.0])], lr=0.1)
+    with pytest.warns(UserWarning, match=r"gamma=.* > 1 makes the learning rate grow"):
+        make(opt)
+
+
+def test_cosine_eta_min_above_the_learning_rate_is_refused():
+    opt = SGD([Parameter([1.0])], lr=0.1)
+    with pytest.raises(ValueError, match=r"eta_min \(0.5\) is the lowest learning rate and must"):
+        CosineAnnealingLR(opt, T_max=10, eta_min=0.5)

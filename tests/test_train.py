@@ -552,3 +552,45 @@ def test_predict_on_a_single_sample():
     assert one.shape == (3,)  # no batch axis, as torch.nn.Linear
     np.testing.assert_allclose(one, train.predict(model, X)[1], rtol=1e-6)
     np.testing.assert_allclose(train.predict(model, X[1], batch_size=1), one)
+
+
+@pytest.mark.parametrize(
+    ("last", "loss", "fix"),
+    [
+        (None, CrossEntropyLoss(), r"drop the final Softmax\(\) and give the loss the logits"),
+        (Sigmoid, BCEWithLogitsLoss(), r"drop the final Sigmoid\(\), or keep it and use BCELoss"),
+    ],
+)
+def test_a_squashing_applied_twice_warns(last, loss, fix):
+    from nnlib.layers import Softmax
+
+    X, y = data.xor()
+    if last is None:
+        model = Sequential(Dense(2, 4, rng=0), Tanh(), Dense(4, 2, rng=1), Softmax())
+    else:
+        model = Sequential(Dense(2, 4, rng=0), Tanh(), Dense(4, 1, rng=1), last())
+    with pytest.warns(UserWarning, match=rf"applied twice .*{fix}"):
+        train.fit(model, loss, Adam(model.parameters()), X, y, epochs=1)
+
+
+def test_bce_with_labels_for_two_columns_gets_a_hint():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    with pytest.raises(ValueError, match=r"for class labels use CrossEntropyLoss, or one_hot"):
+        train.fit(model, BCEWithLogitsLoss(), Adam(model.parameters()), X, y, epochs=1)
+
+
+def test_a_flat_x_for_one_feature_gets_a_hint():
+    model = mlp(1, 4, 1)
+    x = np.linspace(-1, 1, 8)
+    with pytest.raises(ValueError, match=r"make it a column with X\[:, None\]"):
+        train.fit(model, MSELoss(), Adam(model.parameters()), x, 2 * x, epochs=1)
+
+
+def test_backward_given_the_loss_value_gets_a_hint():
+    X, y = data.xor()
+    model = mlp(2, 4, 2)
+    loss_fn = CrossEntropyLoss()
+    loss = loss_fn(model(X), y)
+    with pytest.raises(ValueError, match=r"pass the gradient loss_fn.backward\(\), not the loss"):
+        model.backward(loss)
