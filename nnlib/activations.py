@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlib._tables import CELL_STYLE, bullets, grid_table_html
 from nnlib._validate import as_float_array, describe
 
 __all__ = [
@@ -1165,19 +1166,6 @@ def comparison_table(names=None) -> list[dict]:
     return rows
 
 
-# Inline styles only, so the table needs no stylesheet in Jupyter, Colab or the book. Each
-# activation is one table row laid out as a grid of three columns and two lines, which lets
-# six columns of text fit a ~700-pixel text column; where inline styles are stripped (some
-# notebook previewers) it degrades to an ordinary six-column table. The header cells stay
-# bare ``<th>`` elements: in a row with ``text-align:left`` they inherit that alignment.
-_GRID = (
-    "display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr) minmax(0,1fr);"
-    "column-gap:1.2em;row-gap:0.3em;text-align:left"
-)
-_TABLE_STYLE = "display:block;width:100%;font-size:0.85em;line-height:1.45;margin:0.5em 0 1em 0"
-_HEAD_STYLE = f"{_GRID};padding:0.3em 0.2em;border-bottom:2px solid rgba(128,128,128,0.7)"
-_ROW_STYLE = f"{_GRID};padding:0.55em 0.2em;border-top:1px solid rgba(128,128,128,0.45)"
-_CELL_STYLE = "display:block;padding:0;border:none;text-align:left;background:none"
 _CAPTION = (
     "Two lines per activation: its name, formula and output range; then its strengths (+), "
     "weaknesses (\u2212) and typical use."
@@ -1205,34 +1193,23 @@ def comparison_table_html(names=None) -> str:
     Taught in: Chapter 3, Activation functions.
     """
 
-    def bullets(mark: str, phrases) -> str:
-        return "<br>".join(f"{mark} {html.escape(p)}" for p in phrases)
-
-    head = "".join(f"<th>{html.escape(title)}</th>" for _, title in _COLUMNS)
-    body = []
+    rows = []
     for a in _records(names):
-        formula = html.escape(a.formula)
-        cells = (
-            f"<b>{html.escape(a.label)}</b>",
-            f'<span class="math notranslate nohighlight">\\({formula}\\)</span>',
-            html.escape(a.output_range),
-            bullets("+", a.strengths),
-            bullets("\u2212", a.weaknesses),
-            html.escape(a.typical_use),
+        rows.append(
+            (
+                f"<b>{html.escape(a.label)}</b>",
+                f'<span class="math notranslate nohighlight">\\({html.escape(a.formula)}\\)</span>',
+                html.escape(a.output_range),
+                bullets("+", a.strengths),
+                bullets("\u2212", a.weaknesses),
+                html.escape(a.typical_use),
+            )
         )
-        # A formula too wide for its cell (on a phone) scrolls inside the cell.
-        styles = [_CELL_STYLE] * len(cells)
-        styles[1] += ";overflow-x:auto"
-        tds = "".join(f'<td style="{st}">{c}</td>' for st, c in zip(styles, cells, strict=True))
-        body.append(f'<tr style="{_ROW_STYLE}">{tds}</tr>')
-    caption = (
-        f'<caption style="display:block;text-align:left;padding:0 0 0.4em 0">{_CAPTION}</caption>'
-    )
-    return (
-        f'<table class="nnlib-activations" style="{_TABLE_STYLE}">\n{caption}\n'
-        f'<thead style="display:block"><tr style="{_HEAD_STYLE}">{head}</tr></thead>\n'
-        '<tbody style="display:block">\n' + "\n".join(body) + "\n</tbody>\n</table>"
-    )
+    # A formula too wide for its cell (on a phone) scrolls inside the cell.
+    styles = [CELL_STYLE] * len(_COLUMNS)
+    styles[1] += ";overflow-x:auto"
+    titles = [title for _, title in _COLUMNS]
+    return grid_table_html(titles, rows, _CAPTION, "nnlib-activations", styles)
 
 
 def comparison_table_markdown(names=None) -> str:
