@@ -3,7 +3,8 @@
 The history chapter draws its timeline and its table from the records below, so the figure,
 the table and the asserted claims in the notebook can never disagree with each other. Each
 milestone names the paper it comes from (a key of ``book/references.bib``) and the page of
-the book that runs the idea, or ``None`` while that chapter is still to be written.
+the book that runs the idea (or ``None`` for an idea the book tells but does not run); a
+link to a page that is not written yet is left out until the page exists.
 
 Taught in: Chapter 1, History.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import html
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "ERAS",
@@ -29,6 +31,7 @@ __all__ = [
     "eras",
     "milestone",
     "milestones",
+    "page_written",
     "table_html",
     "table_markdown",
     "timeline",
@@ -60,7 +63,9 @@ class Milestone:
         The chapter of this book that covers the idea, such as ``"Chapter 4, Learning"``.
     page : str or None
         The page that runs the idea, as a path from the repository root without extension
-        (``"book/01_history/02_mcculloch_pitts"``), or ``None`` while it is not written.
+        (``"book/01_history/02_mcculloch_pitts"``), or ``None`` when the book tells the idea
+        but does not run it. A page that does not exist yet gets no link (see
+        :func:`page_written`).
     """
 
     year: int
@@ -112,8 +117,9 @@ class Era:
 
 _CH1_MP = "book/01_history/02_mcculloch_pitts"
 _CH1_HP = "book/01_history/03_hebb_perceptron"
+_CH5 = "book/05_architectures/"
 
-#: The twelve milestones of the history chapter, as :class:`Milestone` records (by year).
+#: The seventeen milestones of the history chapter, as :class:`Milestone` records (by year).
 MILESTONES: tuple[Milestone, ...] = (
     Milestone(
         1943,
@@ -152,6 +158,18 @@ MILESTONES: tuple[Milestone, ...] = (
         _CH1_HP,
     ),
     Milestone(
+        1960,
+        ("Widrow", "Hoff"),
+        "ADALINE and the delta rule",
+        "A linear unit trained by nudging its weights down the gradient of the squared error "
+        "after every example (least mean squares).",
+        "Gradient descent on an error, the rule every network in this book is trained with; "
+        "it also became a workhorse of signal processing.",
+        "widrow1960adaptive",
+        "Chapter 4, Learning",
+        "book/04_backprop/02_gradient_descent",
+    ),
+    Milestone(
         1969,
         ("Minsky", "Papert"),
         "Perceptrons, the book",
@@ -164,13 +182,62 @@ MILESTONES: tuple[Milestone, ...] = (
         _CH1_HP,
     ),
     Milestone(
+        1970,
+        ("Linnainmaa",),
+        "Reverse-mode differentiation",
+        "The derivatives of a computer program's output with respect to all its inputs, "
+        "computed in one backward sweep through its elementary steps.",
+        "The algorithm inside backpropagation and every autograd library, found outside "
+        "neural networks and long unnoticed there.",
+        "linnainmaa1970representation",
+        "Chapter 4, Learning",
+        "book/04_backprop/03_autograd",
+    ),
+    Milestone(
+        1974,
+        ("Werbos",),
+        "Backpropagation proposed for networks",
+        "Reverse-mode derivatives applied to train the weights of a multi-layer network "
+        "(in a thesis; spelled out for neural networks again in 1982).",
+        "The method that would end the first winter, described during it and little read "
+        "for a decade.",
+        "werbos1974beyond",
+        "Chapter 4, Learning",
+        "book/04_backprop/04_backprop_matrix",
+    ),
+    Milestone(
+        1980,
+        ("Fukushima",),
+        "The neocognitron",
+        "Layers of local feature detectors with shared weights, alternating with pooling "
+        "layers, for recognising shapes wherever they appear.",
+        "The architecture of the convolutional network, before there was a gradient-based "
+        "way to train it.",
+        "fukushima1980neocognitron",
+        "Chapter 5, Architectures",
+        _CH5 + "02_convolution",
+    ),
+    Milestone(
+        1982,
+        ("Hopfield",),
+        "Hopfield networks",
+        "A network of symmetric threshold units whose energy falls with every update, so "
+        "that stored patterns become stable states it settles into.",
+        "Content-addressable memory from simple units; it brought physicists into the "
+        "field and helped start the revival.",
+        "hopfield1982neural",
+        "Chapter 1, History",
+        None,
+    ),
+    Milestone(
         1986,
         ("Rumelhart", "Hinton", "Williams"),
         "Backpropagation",
         "Gradients of the error for every weight of a multi-layer network, computed "
         "efficiently with the chain rule.",
-        "Hidden layers became trainable, which answered the XOR objection and brought "
-        "neural networks back.",
+        "Showed, with striking experiments, that backpropagation trains hidden layers to "
+        "find useful features; this answered the XOR objection and brought neural "
+        "networks back.",
         "rumelhart1986learning",
         "Chapter 4, Learning",
         "book/04_backprop/04_backprop_matrix",
@@ -185,7 +252,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "systems of the 2010s.",
         "lecun1989backpropagation",
         "Chapter 5, Architectures",
-        None,
+        _CH5 + "03_cnn_digits",
     ),
     Milestone(
         1997,
@@ -196,7 +263,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "Made recurrent networks learn long-range dependencies in speech, handwriting and text.",
         "hochreiter1997long",
         "Chapter 5, Architectures",
-        None,
+        _CH5 + "04_recurrent",
     ),
     Milestone(
         2006,
@@ -207,7 +274,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "deep learning into use.",
         "hinton2006fast",
         "Chapter 5, Architectures",
-        None,
+        _CH5 + "06_autoencoders",
     ),
     Milestone(
         2012,
@@ -218,8 +285,8 @@ MILESTONES: tuple[Milestone, ...] = (
         "Its error rate was far below every other entry; within a few years most of "
         "computer vision used deep networks.",
         "krizhevsky2012imagenet",
-        "Chapter 6, Applications",
-        None,
+        "Chapter 5, Architectures",
+        _CH5 + "03_cnn_digits",
     ),
     Milestone(
         2014,
@@ -239,7 +306,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "Made neural networks convincing generators of images, not only classifiers.",
         "goodfellow2014generative",
         "Chapter 5, Architectures",
-        None,
+        _CH5 + "07_gans",
     ),
     Milestone(
         2015,
@@ -250,7 +317,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "Networks of more than a hundred layers became trainable and won ImageNet 2015.",
         "he2015deep",
         "Chapter 5, Architectures",
-        None,
+        _CH5 + "05_residual_norm",
     ),
     Milestone(
         2017,
@@ -261,7 +328,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "The architecture behind today's large language models.",
         "vaswani2017attention",
         "Chapter 5, Architectures",
-        None,
+        _CH5 + "09_transformer",
     ),
 )
 
@@ -357,6 +424,36 @@ def winters() -> list[Era]:
     return [e for e in eras() if e.winter]
 
 
+def _book_root() -> Path | None:
+    """The repository root when nnlib runs from a checkout of the book, else ``None``."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "_toc.yml").is_file() and (root / "book").is_dir() else None
+
+
+def page_written(m: Milestone) -> bool:
+    """Whether the page that runs ``m`` exists, so that a link to it works.
+
+    In a checkout of the book the page's ``.ipynb`` or ``.md`` file must exist; where nnlib
+    is installed without the book (Colab, a wheel) every named page counts as written, since
+    the published book has them all.
+
+    Taught in: Chapter 1, History.
+    """
+    if not isinstance(m, Milestone):
+        raise TypeError(f"expected a Milestone; got {type(m).__name__}")
+    if m.page is None:
+        return False
+    root = _book_root()
+    if root is None:
+        return True
+    return any((root / f"{m.page}{ext}").is_file() for ext in (".ipynb", ".md"))
+
+
+def _not_linked(m: Milestone) -> str:
+    """What the table says instead of a link: the idea is told only, or its page is to come."""
+    return f"{m.chapter} (told here, not run)" if m.page is None else f"{m.chapter} (to come)"
+
+
 def chapter_link(m: Milestone, relative_to: str = "book/01_history", ext: str = ".md") -> str:
     """The relative link from a page in ``relative_to`` to the page that runs ``m``.
 
@@ -377,13 +474,14 @@ def chapter_link(m: Milestone, relative_to: str = "book/01_history", ext: str = 
     Returns
     -------
     str
-        The link, or ``""`` when the milestone has no page yet.
+        The link, or ``""`` when the milestone has no page or its page is not written yet
+        (see :func:`page_written`).
     """
     if not isinstance(m, Milestone):
         raise TypeError(f"expected a Milestone; got {type(m).__name__}")
     if ext not in (".md", ".ipynb", ".html"):
         raise ValueError(f"ext must be '.md', '.ipynb' or '.html'; got {ext!r}")
-    if m.page is None:
+    if not page_written(m):
         return ""
     if ext != ".html":
         ext = ".md" if posixpath.basename(m.page) == "index" else ".ipynb"
@@ -421,7 +519,7 @@ def table_html(relative_to: str = "book/01_history", ext: str = ".html") -> str:
         if link:
             where = f'<a href="{html.escape(link)}">{where}</a>'
         else:
-            where += " (to come)"
+            where = html.escape(_not_linked(m))
         cells = (
             str(m.year),
             html.escape(m.short_authors),
@@ -464,7 +562,7 @@ def table_markdown(relative_to: str = "book/01_history", ext: str = ".md") -> st
         "|---|---|---|---|---|",
     ]
     for m, link in _rows(relative_to, ext):
-        where = f"[{m.chapter}]({link})" if link else f"{m.chapter} (to come)"
+        where = f"[{m.chapter}]({link})" if link else _not_linked(m)
         lines.append(
             f"| {m.year} | {cell(m.short_authors)} | **{cell(m.title)}**: {cell(m.idea)} "
             f"| {cell(m.why)} | {where} |"
@@ -513,7 +611,7 @@ def timeline(ax=None, *, start: int = 1938, end: int = 2022):
     Parameters
     ----------
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new 8 x 8 inch figure when omitted.
+        Where to draw; a new 8 x 10 inch figure when omitted.
     start, end : int
         The range of years shown.
 
@@ -530,7 +628,7 @@ def timeline(ax=None, *, start: int = 1938, end: int = 2022):
     if start >= end:
         raise ValueError(f"start must be before end; got start={start}, end={end}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 8))
+        _, ax = plt.subplots(figsize=(8, 10))
 
     # x: 0-1 the band of eras, 1 the time line, 1.1-1.25 leader lines, 1.28+ the labels
     for era in eras():
@@ -553,7 +651,7 @@ def timeline(ax=None, *, start: int = 1938, end: int = 2022):
 
     shown = [m for m in milestones() if start <= m.year <= end]
     span = end - start
-    gap = 0.065 * span
+    gap = min(0.065 * span, 0.92 * span / max(len(shown), 1))
     positions = _spread([m.year for m in shown], gap, start + gap / 2, end - gap / 2)
     for m, y in zip(shown, positions, strict=True):
         ax.plot([1, 1.12, 1.25], [m.year, m.year, y], color="0.55", lw=0.8, zorder=1)

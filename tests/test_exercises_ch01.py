@@ -19,6 +19,7 @@ def test_all_chapter_1_exercises_are_registered():
         "ch01.nand_unit",
         "ch01.perceptron_predict",
         "ch01.perceptron_step",
+        "ch01.perceptron_train",
         "ch01.xor_gate",
     ]
 
@@ -356,3 +357,59 @@ def test_perceptron_step_in_place():
 
 def test_perceptron_step_not_a_pair():
     assert_hint(evaluate("ch01.perceptron_step", lambda w, b, x, y, lr: w), "Return a pair")
+
+
+# --- perceptron_train -------------------------------------------------------------------------
+
+
+def train_with(**slip):
+    from nnlib.exercises.ch01 import _train_variant
+
+    return lambda X, y, lr, max_epochs: _train_variant(X, y, lr, max_epochs, **slip)
+
+
+def test_perceptron_train_reference_passes_and_matches_nnlib():
+    from nnlib.exercises.ch01 import perceptron_train
+    from nnlib.neurons import Perceptron
+
+    assert evaluate("ch01.perceptron_train", perceptron_train).passed
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    w, b, errors = perceptron_train(X, np.array([0, 1, 1, 1]), 1.0, 20)
+    ref = Perceptron().fit(X, [0, 1, 1, 1], max_epochs=20)
+    assert np.allclose(w, ref.coef_) and b == ref.intercept_
+    assert errors == ref.errors_per_epoch_
+
+
+@pytest.mark.parametrize(
+    ("slip", "phrase"),
+    [
+        ({"stop": False}, "first epoch with no mistakes"),
+        ({"strict": True}, ">= 0"),
+        ({"batch": True}, "right after each mistake"),
+        ({"bias": False}, "Update the bias too"),
+    ],
+)
+def test_perceptron_train_typical_slips(slip, phrase):
+    assert_hint(evaluate("ch01.perceptron_train", train_with(**slip)), phrase)
+
+
+def test_perceptron_train_miscounted_errors():
+    def wrong(X, y, lr, max_epochs):
+        w, b, errors = train_with()(X, y, lr, max_epochs)
+        return w, b, [sum(errors)]
+
+    assert_hint(evaluate("ch01.perceptron_train", wrong), "once per epoch")
+
+
+def test_perceptron_train_plus_minus_one_labels():
+    def wrong(X, y, lr, max_epochs):  # always adds (2y - 1) x: not the perceptron rule
+        w, b = np.zeros(X.shape[1]), 0.0
+        for x, t in zip(X, y, strict=True):
+            w, b = w + lr * (2 * t - 1) * x, b + lr * (2 * t - 1)
+        return w, b, [len(y)]
+
+    assert_hint(evaluate("ch01.perceptron_train", wrong), "Start from w = 0")
+
+
+def test_perceptron_train_not_a_triple():
+    assert_hint(evaluate("ch01.perceptron_train", lambda X, y, lr, m: np.zeros(2)), "triple")

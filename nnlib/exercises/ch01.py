@@ -4,7 +4,7 @@
 - Notebook 02 (McCulloch-Pitts units): ``ch01.and_gate``, ``ch01.nand_unit``,
   ``ch01.xor_gate``.
 - Notebook 03 (Hebb and the perceptron): ``ch01.hebb_update``, ``ch01.perceptron_predict``,
-  ``ch01.perceptron_step``.
+  ``ch01.perceptron_step``, ``ch01.perceptron_train``.
 
 Each checker runs the reader's function on a few cases and, when an answer is wrong,
 recognises the usual slips (a threshold one off, a transposed outer product, a forgotten
@@ -425,6 +425,106 @@ def _(perceptron_step):
         )
 
 
+def _train_cases():
+    """Data sets for ``ch01.perceptron_train``: separable ones, and XOR, which never converges."""
+    rng = np.random.default_rng(7)
+    P = rng.uniform(-2, 2, size=(40, 2))
+    separable = (P, (P @ np.array([1.0, -2.0]) + 0.3 > 0).astype(int))
+    xor_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    and_y = np.array([0, 0, 0, 1])
+    return [
+        (separable[0], separable[1], 1.0, 100),
+        (xor_X, and_y, 0.5, 50),
+        (xor_X, np.array([0, 1, 1, 0]), 1.0, 6),  # XOR: all 6 epochs, never converges
+    ]
+
+
+def _train_variant(X, y, lr, max_epochs, *, strict=False, batch=False, stop=True, bias=True):
+    """Rosenblatt's rule and its typical slips, for recognising a wrong answer."""
+    w, b, errors = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(max_epochs):
+        w0, b0, count = w.copy(), b, 0
+        for x, t in zip(X, y, strict=True):
+            score = x @ (w0 if batch else w) + (b0 if batch else b)
+            y_hat = int(score > 0) if strict else int(score >= 0)
+            if y_hat != t:
+                w = w + lr * (t - y_hat) * x
+                b = b + (lr * (t - y_hat) if bias else 0.0)
+                count += 1
+        errors.append(count)
+        if stop and count == 0:
+            break
+    return w, b, errors
+
+
+@exercise(
+    "ch01.perceptron_train",
+    success="Your perceptron learns exactly like nnlib.neurons.Perceptron, epoch by epoch.",
+)
+def _(perceptron_train):
+    from nnlib.neurons import Perceptron
+
+    for X, y, lr, max_epochs in _train_cases():
+        what = f"perceptron_train(X of shape {X.shape}, y, lr={lr:g}, max_epochs={max_epochs})"
+        got = _call(perceptron_train, X, y, lr, max_epochs)
+        if got is None:
+            raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            raise Fail(
+                f"{what} returned {got!r}.",
+                "Return the triple (w, b, errors_per_epoch): the final weights, the final "
+                "bias and the list of mistake counts, one per epoch.",
+            )
+        w, b, errors = got
+        ref = Perceptron(lr=lr).fit(X, y, max_epochs=max_epochs)
+        try:
+            errors = [int(e) for e in errors]
+        except (TypeError, ValueError):
+            raise Fail(
+                f"{what} returned errors_per_epoch = {errors!r}.",
+                "errors_per_epoch is a list of whole numbers: the mistakes made in each epoch.",
+            ) from None
+        slips = [
+            (
+                dict(stop=False),
+                "Stop after the first epoch with no mistakes: once every example is right, "
+                "nothing will change any more.",
+            ),
+            (
+                dict(strict=True),
+                "Predict 1 when w @ x + b >= 0 (a score of exactly 0 counts as class 1): "
+                "with weights starting at zero, the very first prediction depends on it.",
+            ),
+            (
+                dict(batch=True),
+                "Update right after each mistake, so that the next example already sees the "
+                "new weights (you used the weights from the start of the epoch).",
+            ),
+            (dict(bias=False), "Update the bias too: b <- b + lr * (y - y_hat)."),
+        ]
+        right = _same(w, ref.coef_) and _same(b, ref.intercept_)
+        if right and errors == list(ref.errors_per_epoch_):
+            continue
+        for kwargs, hint in slips:
+            wv, bv, ev = _train_variant(X, y, lr, max_epochs, **kwargs)
+            if _same(w, wv) and _same(b, bv) and errors == ev:
+                raise Fail(f"{what} does not learn like nnlib's Perceptron.", hint)
+        if right:
+            raise Fail(
+                f"{what} ended with the right weights but errors_per_epoch = {errors}; "
+                f"expected {list(ref.errors_per_epoch_)}.",
+                "Count the mistakes (the updates) in each epoch, and append the count once "
+                "per epoch, after the pass over the data.",
+            )
+        raise Fail(
+            f"{what} ended with w = {format_value(w)}, b = {format_value(b)}; expected "
+            f"w = {format_value(ref.coef_)}, b = {ref.intercept_:.4g}.",
+            "Start from w = 0 and b = 0; visit the examples in order; predict with "
+            "w @ x + b >= 0 and, on a mistake, add lr * (y - y_hat) * x to w and "
+            "lr * (y - y_hat) to b.",
+        )
+
+
 # --- Reference solutions (shown, collapsed, under each exercise in the notebooks) -----------
 
 
@@ -476,3 +576,21 @@ def perceptron_predict(w, b, X):
 def perceptron_step(w, b, x, y, lr):
     y_hat = 1 if x @ w + b >= 0 else 0
     return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+
+
+@solution("ch01.perceptron_train")
+def perceptron_train(X, y, lr, max_epochs):
+    w, b = np.zeros(X.shape[1]), 0.0
+    errors_per_epoch = []
+    for _ in range(max_epochs):
+        errors = 0
+        for x, target in zip(X, y, strict=True):
+            y_hat = 1 if x @ w + b >= 0 else 0
+            if y_hat != target:  # Rosenblatt's rule, on mistakes only
+                w = w + lr * (target - y_hat) * x
+                b = b + lr * (target - y_hat)
+                errors += 1
+        errors_per_epoch.append(errors)
+        if errors == 0:  # a whole epoch without a mistake: converged
+            break
+    return w, b, errors_per_epoch

@@ -140,9 +140,17 @@ def _output_limits(activation: str, a: np.ndarray) -> tuple[float, float]:
     lo, hi = float(a.min()), float(a.max())
     if activation == "relu":
         lo = 0.0
+    else:  # identity: symmetric about 0, its value on the decision line
+        lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
     if hi - lo < 1e-9:
         hi = lo + 1.0
     return lo, hi
+
+
+def _colormap(activation: str) -> str:
+    """A diverging map whose middle colour is the output on the decision line (z = 0);
+    for ReLU, whose output is 0 on a whole half-plane, a sequential map starting at 0."""
+    return "Reds" if activation == "relu" else "RdBu_r"
 
 
 def draw_neuron(
@@ -200,7 +208,8 @@ def draw_neuron(
     lo, hi = _output_limits(activation, a)
     ax.clear()
     levels = np.linspace(lo, hi, 21)
-    filled = ax.contourf(x1, x2, np.clip(a, lo, hi), levels=levels, cmap="RdBu_r", extend="neither")
+    cmap = _colormap(activation)
+    filled = ax.contourf(x1, x2, np.clip(a, lo, hi), levels=levels, cmap=cmap, extend="neither")
     if w1 == 0.0 and w2 == 0.0:
         ax.text(
             0,
