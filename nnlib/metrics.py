@@ -23,6 +23,7 @@ wrong answer to be counted. The class of interest of a binary score is ``positiv
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -64,7 +65,8 @@ def predicted_labels(y_pred, threshold: float = 0.5) -> np.ndarray:
         Labels (an integer dtype), one score per sample, or one score per class.
     threshold : float, default 0.5
         For one score per sample: predict 1 where ``score > threshold``. Use 0.5 for
-        probabilities and 0 for logits.
+        probabilities and 0 for logits (scores outside ``[0, 1]`` with the default 0.5 are
+        almost surely logits: that warns).
 
     Returns
     -------
@@ -74,6 +76,15 @@ def predicted_labels(y_pred, threshold: float = 0.5) -> np.ndarray:
     if pred.ndim == 2:
         scores = check_finite(as_float_array(pred, "y_pred"), "y_pred (scores)")
         if scores.shape[1] == 1:
+            outside = (scores < 0) | (scores > 1)
+            if threshold == 0.5 and outside.any():
+                warnings.warn(
+                    f"y_pred holds one score per sample, {int(outside.sum())} of them outside "
+                    "[0, 1], so they look like logits, but threshold=0.5 is the threshold for "
+                    "probabilities; for logits pass threshold=0",
+                    UserWarning,
+                    stacklevel=3,
+                )
             return (scores[:, 0] > threshold).astype(np.int64)
         return scores.argmax(axis=1).astype(np.int64)
     if pred.ndim != 1:

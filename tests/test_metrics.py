@@ -228,3 +228,15 @@ def test_pos_label_is_scikit_learns_name_for_positive():
     assert metrics.precision_recall_f1(y, p, pos_label=1) == metrics.precision_recall_f1(y, p)
     with pytest.raises(TypeError, match=r"give the positive class once"):
         metrics.f1_score(y, p, positive=0, pos_label=1)
+
+
+def test_logits_with_the_probability_threshold_warn():
+    logits = np.array([[-2.0], [0.3], [1.5]])
+    with pytest.warns(UserWarning, match=r"look like logits, but threshold=0.5 .* threshold=0"):
+        metrics.accuracy([0, 1, 1], logits)
+    assert metrics.accuracy([0, 1, 1], logits, threshold=0) == 1.0
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        metrics.accuracy([0, 1, 1], np.array([[0.1], [0.6], [0.9]]))  # probabilities: quiet
