@@ -19,7 +19,7 @@ mode when it returns, ready to be used (call ``model.train()`` before training i
 
 The names and defaults are those of ``nnlib.torch.train.fit``, the loop of the torch
 chapters: ``metric="auto"`` records the accuracy for a classification loss and nothing for a
-regression loss, and a run that diverges ends with a ``RuntimeWarning``.
+regression loss, and a run that diverges stops with a ``RuntimeWarning``.
 """
 
 from __future__ import annotations
@@ -382,9 +382,9 @@ class History:
     stopped_early : bool
         True if early stopping ended training before ``epochs``.
     diverged : bool
-        True if training diverged: the training loss of an epoch became NaN or infinite
-        (training stops there), or the last epoch's loss is more than a million times the
-        first's (and above 1000). :func:`fit` then warns with a ``RuntimeWarning``.
+        True if training diverged: the training loss of an epoch became NaN or infinite,
+        or grew to more than a million times that of the first epoch (and above 1000).
+        Training stops there, with a ``RuntimeWarning``.
     restored : bool
         True if the weights of ``best_epoch`` were put back at the end.
     """
@@ -478,10 +478,8 @@ def fit(
 
     When it returns, the model is in **evaluation mode** (``model.training`` is False:
     dropout off), so ``model(X)`` gives the same answer as :func:`predict`. If training
-    diverges, it warns with a ``RuntimeWarning`` and sets ``History.diverged``: when the
-    loss becomes NaN or infinite the loop stops there; a loss that stays finite but ends
-    more than a million times above the first epoch's (and above 1000) is flagged at the
-    end.
+    diverges (the loss becomes NaN or infinite, or grows a million-fold), the loop stops,
+    warns with a ``RuntimeWarning`` and sets ``History.diverged``.
 
     Parameters
     ----------
@@ -631,7 +629,7 @@ def fit(
             record["loss"].append(loss_sum / seen)
             if metric_name:
                 record[metric_name].append(score_sum / seen)
-            if not math.isfinite(record["loss"][-1]):
+            if _diverged(record["loss"]):
                 history.diverged = True
             if validation is not None and not history.diverged:
                 out_val = predict(model, X_val)
@@ -669,17 +667,14 @@ def fit(
         for p, saved in zip(params, best_state, strict=True):
             p.data[...] = saved
         history.restored = True
-    if not history.diverged and _blew_up(record["loss"]):
-        history.diverged = True  # finite, but it ended a million times above its start
     if history.diverged:
         last = record["loss"][-1]
-        how = "(training stopped)" if not math.isfinite(last) else "(a million-fold its start)"
         restored = (
             f"; the weights of epoch {history.best_epoch} were restored" if history.restored else ""
         )
         warnings.warn(
-            f"fit: training diverged: the training loss of epoch {history.epochs} is {last:.4g} "
-            f"{how}{restored}. Try a smaller learning rate, gradient clipping (clip_norm=1.0) "
+            f"fit: training diverged at epoch {history.epochs} (training loss {last:.4g}) and "
+            f"stopped{restored}. Try a smaller learning rate, gradient clipping (clip_norm=1.0) "
             "or standardised inputs; history.diverged is True",
             RuntimeWarning,
             stacklevel=2,
@@ -687,15 +682,17 @@ def fit(
     return history
 
 
-#: A run whose last training loss is this many times its first (and above _DIVERGED_FLOOR)
-#: has diverged even though the loss is finite: a loss of 1e18 is no better than infinity.
+#: fit stops when the loss grows past this many times the first epoch's loss (and past
+#: _DIVERGED_FLOOR): a finite loss of 1e18 is as diverged as an infinite one.
 _DIVERGED_FACTOR = 1e6
 _DIVERGED_FLOOR = 1e3
 
 
-def _blew_up(losses: list[float]) -> bool:
-    """Did the loss end a million times above where it started (and above 1000)?"""
+def _diverged(losses: list[float]) -> bool:
+    """Has training diverged? NaN or infinite loss, or a million-fold growth above 1000."""
     last = losses[-1]
+    if not math.isfinite(last):
+        return True
     return last > _DIVERGED_FLOOR and last > _DIVERGED_FACTOR * losses[0]
 
 

@@ -203,23 +203,13 @@ def test_fit_stops_when_the_loss_diverges():
     y = 100 * X
     model = Sequential(Dense(1, 1, rng=0))
     with np.errstate(over="ignore", invalid="ignore"):
-        with pytest.warns(RuntimeWarning, match=r"fit: training diverged: .*training stopped"):
+        with pytest.warns(RuntimeWarning, match=r"fit: training diverged at epoch \d+"):
             h = train.fit(
                 model, MSELoss(), SGD(model.parameters(), lr=50.0), X, y, epochs=200, metric=None
             )
     assert h.diverged and h.epochs < 200
-    assert not np.isfinite(h.history["loss"][-1])
-
-
-def test_fit_flags_a_finite_blow_up():
-    """A loss that ends at 1e18 has diverged even though it is finite."""
-    X = np.linspace(-1, 1, 32)[:, None]
-    y = 100 * X
-    model = Sequential(Dense(1, 1, rng=0, dtype=np.float64))
-    with pytest.warns(RuntimeWarning, match=r"a million-fold its start"):
-        h = train.fit(model, MSELoss(), SGD(model.parameters(), lr=50.0), X, y, epochs=6)
-    assert h.diverged and h.epochs == 6  # the run itself is not cut short
-    assert np.isfinite(h.history["loss"][-1]) and h.history["loss"][-1] > 1e6
+    # Stopped once the loss grew a million-fold, before it overflowed to NaN.
+    assert h.history["loss"][-1] > 1e6 * h.history["loss"][0]
 
 
 def test_fit_warns_when_the_loss_becomes_nan():
