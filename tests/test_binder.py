@@ -79,12 +79,17 @@ def test_wheel_tests_leave_out_tests_of_the_book():
     assert {"conftest.py"} <= {p.name for p in helpers}
 
 
-def test_guard_notebook_installs_the_wheel_instead_of_the_git_url(tmp_path):
+def test_guard_notebooks_install_the_wheel_instead_of_the_git_url(tmp_path):
     wheel = tmp_path / "nnlib-0.0.0-py3-none-any.whl"
-    nb = json.loads(compat.guard_notebook(tmp_path / "g.ipynb", wheel).read_text())
-    (cell,) = nb["cells"]
-    assert f'"nnlib @ {wheel.as_uri()}"' in cell["source"]
-    assert "git+" not in cell["source"] and "%pip install" in cell["source"]
+    guards = compat.guard_notebooks(tmp_path, wheel)
+    users = [nb for group in guards.values() for nb in group]
+    assert sorted(users) == sorted(compat.toc_notebooks()), "every notebook's guard is covered"
+    for path in guards:
+        (cell,) = json.loads(path.read_text())["cells"]
+        assert re.search(
+            r'"nnlib(\[[\w,]+\])? @ ' + re.escape(wheel.as_uri()) + '"', cell["source"]
+        )
+        assert "git+" not in cell["source"] and "%pip install" in cell["source"]
 
 
 def test_widget_driver_compiles_and_the_matrix_covers_the_claimed_range():

@@ -62,6 +62,9 @@ KERNEL_ENV = {
 # What Colab runs (as of mid-2026; /work/shared/PITFALLS.md, "Colab").
 COLAB_PYTHON = "3.13"
 COLAB_PINS = ["ipywidgets==7.7.1"]
+# The heavy part of the Colab-like environment, built once a week (torch alone is ~3 GB with
+# its CUDA libraries); each run adds whatever else the notebooks and nnlib import.
+COLAB_BASE = ["cycler", "ipython", "matplotlib", "numpy", "scikit-learn", "torch", "tqdm"]
 # The edges of pyproject.toml's claims: requires-python >= 3.10, numpy >= 1.23. The oldest
 # numpy for a Python is the first minor release with wheels for it (1.23 is also the floor
 # pyproject.toml states); the newest is whatever the registry has that installs there.
@@ -369,24 +372,28 @@ def _runner_main(argv: list[str]) -> int:
             continue  # a stalled reply (see repoll): run the whole notebook again
         except (CellExecutionError, DeadKernelError) as exc:
             idx = current["index"]
-            error = ""
+            error, printed = "", ""
             if idx is not None:
                 for out in nb.cells[idx].get("outputs", []):
                     if out.get("output_type") == "error":
                         error = f"{out['ename']}: {out['evalue']}"
+                    elif out.get("output_type") == "stream":
+                        printed += out.get("text", "")
             result.update(
                 ok=False,
                 cell=idx,
                 count=nb.cells[idx].get("execution_count") if idx is not None else None,
                 source=nb.cells[idx].source if idx is not None else "",
                 error=error or str(exc).strip().splitlines()[-1],
+                printed=printed[-600:],
             )
             break
         warnings = []
         for i, cell in enumerate(nb.cells):
             for out in cell.get("outputs", []):
                 if out.get("name") == "stderr" and "Warning" in out.get("text", ""):
-                    warnings.append(f"cell {i}: {out['text'].strip().splitlines()[-1][:200]}")
+                    first = next(ln for ln in out["text"].splitlines() if "Warning" in ln)
+                    warnings.append(f"cell {i}: {first.strip()[:300]}")
         result.update(ok=True, warnings=warnings)
         break
     else:
@@ -473,6 +480,10 @@ def run_notebooks(
                     where += f" {first[0][:70]!r}"
                 say(f"  FAIL  {name:<52} {res['seconds']:6.1f} s{extra}")
                 line = f"[{label}] {name}, {where}: {res['error']}"
+                if res.get("printed"):
+                    line += "\n          the cell printed: " + res["printed"].strip().replace(
+                        "\n", "\n          "
+                    )
                 say(f"        {line}")
                 failures.append(line)
     return failures
@@ -484,7 +495,9 @@ WIDGET_DRIVER = r'''
 import importlib, inspect
 import ipywidgets as W
 import matplotlib.pyplot as plt
-import nnlib.widgets
+
+print("ipywidgets", W.__version__)
+
 
 def controls(root):
     """Every value control under ``root`` (depth first), skipping output areas and labels."""
@@ -500,27 +513,31 @@ def controls(root):
             out.append(w)
     return out
 
+
 def new_values(c):
-    """Values to move control ``c`` through: every other option, or its ends and back."""
+    """Values to move control ``c`` to: every other option of a menu, else one other value."""
     old = c.value
     if getattr(c, "disabled", False):
         return []
     if hasattr(c, "options") and not isinstance(c, W.SelectionRangeSlider):
-        values = [v for v in getattr(c, "_options_values", ()) if v != old]
-        return values + [old]
+        return [v for v in getattr(c, "_options_values", ()) if v != old]
     if isinstance(old, bool):
-        return [not old, old]
+        return [not old]
     if isinstance(old, tuple) and hasattr(c, "min"):
-        return [(c.min, c.max), old]
+        return [(c.min, c.max)]
     if isinstance(c, W.FloatLogSlider):
-        return [c.base ** c.max, c.base ** c.min, old]
+        return [c.base ** c.max if old != c.base ** c.max else c.base ** c.min]
     if hasattr(c, "min") and hasattr(c, "max"):
-        return [c.max, c.min, old]
+        return [c.max if old != c.max else c.min]
     return []
 
-built, problems = [], []
-for modname in nnlib.widgets.__all__:
+
+def drive(modname):
+    """Build every widget of nnlib.widgets.MODNAME (each public function that takes no
+    required argument and returns widgets) and move each of its controls, so that every
+    update callback runs; fail with the list of what raised."""
     mod = importlib.import_module(f"nnlib.widgets.{modname}")
+    built, problems = [], []
     for name, fn in sorted(vars(mod).items()):
         if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != mod.__name__:
             continue
@@ -536,9 +553,12 @@ for modname in nnlib.widgets.__all__:
             continue
         finally:
             plt.close("all")
-        roots = [obj] if isinstance(obj, W.Widget) else [
-            v for v in vars(obj).values() if isinstance(v, W.Box)
-        ] if hasattr(obj, "__dict__") else []
+        if isinstance(obj, W.Widget):
+            roots = [obj]
+        elif hasattr(obj, "__dict__"):
+            roots = [v for v in vars(obj).values() if isinstance(v, W.Box)]
+        else:
+            roots = []
         if not roots:
             continue  # not a widget (a static figure, a helper)
         ctrls = [c for r in roots for c in controls(r)]
@@ -554,35 +574,33 @@ for modname in nnlib.widgets.__all__:
                 finally:
                     plt.close("all")
         built.append(f"{where}: {len(ctrls)} controls, {changes} changes")
-        if not ctrls or not changes:
+        if not changes:
             problems.append(f"{where}: no control could be moved")
-
-print("ipywidgets", W.__version__)
-print("\n".join(built))
-assert built, "no widget found in nnlib.widgets"
-assert not problems, "\n".join(problems)
+    print("\n".join(built))
+    assert built, f"nnlib.widgets.{modname}: no function builds a widget without arguments"
+    assert not problems, "\n".join(problems)
 '''
 
 
+def widget_modules() -> list[str]:
+    """``nnlib.widgets.__all__``, read from the source (this Python need not import nnlib)."""
+    tree = ast.parse((ROOT / "nnlib" / "widgets" / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return list(ast.literal_eval(node.value))
+    raise StepFailed("nnlib/widgets/__init__.py has no __all__")
+
+
 def widget_notebook(path: Path) -> Path:
-    """A two-cell notebook that builds every nnlib widget and moves every control."""
+    """A notebook that builds every nnlib widget and moves each control: one cell per module
+    of nnlib.widgets (so a failure names the module, and each cell stays short)."""
+    sources = ["%matplotlib inline\nimport nnlib", WIDGET_DRIVER.strip()]
+    sources += [f"drive({name!r})" for name in widget_modules()]
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": []}
     nb = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "execution_count": None,
-                "outputs": [],
-                "source": "%matplotlib inline\nimport nnlib",
-            },
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "execution_count": None,
-                "outputs": [],
-                "source": WIDGET_DRIVER.strip(),
-            },
-        ],
+        "cells": [{**cell, "source": src} for src in sources],
         "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
@@ -593,31 +611,37 @@ def widget_notebook(path: Path) -> Path:
     return path
 
 
-def guard_notebook(path: Path, wheel: Path) -> Path:
-    """The first notebook's guard cell alone, with its git URL replaced by the built wheel."""
-    first = json.loads(toc_notebooks()[0].read_text())["cells"][0]
-    src = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
-    if "%pip install" not in src or "git+" not in src:
-        raise StepFailed(f"{rel(toc_notebooks()[0])}: the first cell is not the install guard")
-    src = re.sub(r"git\+\S+?(?=[\"'])", wheel.as_uri(), src)
-    nb = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "execution_count": None,
-                "outputs": [],
-                "source": src,
-            }
-        ],
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(nb))
-    return path
+def guard_notebooks(folder: Path, wheel: Path) -> dict[Path, list[Path]]:
+    """One notebook per distinct guard cell (the first cell of each notebook of _toc.yml),
+    with its git URL replaced by the built wheel: ``{guard notebook: [notebooks using it]}``."""
+    guards: dict[str, list[Path]] = {}
+    for nb_path in toc_notebooks():
+        first = json.loads(nb_path.read_text())["cells"][0]
+        src = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
+        if "%pip install" not in src or "git+" not in src:
+            raise StepFailed(f"{rel(nb_path)}: the first cell is not the install guard")
+        guards.setdefault(src, []).append(nb_path)
+    found = {}
+    for i, (src, users) in enumerate(guards.items()):
+        cell = {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": re.sub(r"git\+\S+?(?=[\"'])", wheel.as_uri(), src),
+        }
+        nb = {
+            "cells": [cell],
+            "metadata": {
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        path = folder / f"guard-{i}.ipynb"
+        path.write_text(json.dumps(nb))
+        found[path] = users
+    return found
 
 
 # ----------------------------------------------------------------------------------- steps
@@ -633,7 +657,10 @@ class Context:
         self.notebooks = toc_notebooks()
 
     def wheel(self) -> Path:
+        """The built wheel, and beside it a copy of tests/ taken at the same moment."""
         if self._wheel is None:
+            self.tests = self.work / "tests-snapshot"
+            shutil.copytree(ROOT / "tests", self.tests, ignore=shutil.ignore_patterns("__py*"))
             self._wheel = build_wheel(self.work, self.log)
             say(f"  built {self._wheel.name}")
         return self._wheel
@@ -666,7 +693,7 @@ def step_kernels(ctx: Context) -> str:
     return f"{versions(ROOT / '.venv')}; {summary}"
 
 
-def wheel_tests() -> tuple[list[Path], list[Path], list[Path]]:
+def wheel_tests(folder: Path = ROOT / "tests") -> tuple[list[Path], list[Path], list[Path]]:
     """(unit tests of nnlib itself, those of them that need torch, helper modules).
 
     A test file that reads the checkout (conftest's ``ROOT``: notebooks, _toc.yml, the built
@@ -677,14 +704,14 @@ def wheel_tests() -> tuple[list[Path], list[Path], list[Path]]:
     call ``pytest.importorskip("torch")`` skip themselves.
     """
     ours, torch_only = [], []
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
+    for path in sorted(folder.glob("test_*.py")):
         text = path.read_text()
         if re.search(r"\bROOT\b|\bnbtools\b", text):
             continue
         if re.search(r"^(import torch|from torch\b)", text, re.M):
             torch_only.append(path)
         ours.append(path)
-    helpers = [p for p in (ROOT / "tests").glob("*.py") if not p.name.startswith("test_")]
+    helpers = [p for p in folder.glob("*.py") if not p.name.startswith("test_")]
     return ours, torch_only, helpers
 
 
@@ -694,8 +721,14 @@ def step_wheel(ctx: Context) -> str:
 
     pytest_cfg = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
     markers = pytest_cfg["ini_options"].get("markers", [])
-    tests, torch_only, helpers = wheel_tests()
     wheel = ctx.wheel()
+    tests, torch_only, helpers = wheel_tests(ctx.tests)
+    # Every extra that does not bring torch (the widgets, the data sets, the progress bar).
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get(
+        "optional-dependencies", {}
+    )
+    extras = sorted(k for k, v in extras.items() if not any(d.startswith("torch") for d in v))
+    spec = f"{wheel}[{','.join(extras)}]" if extras else str(wheel)
     pythons = {}
     for version, _ in WHEEL_MATRIX:
         if version not in pythons:
@@ -726,7 +759,7 @@ def step_wheel(ctx: Context) -> str:
         pin.write_text(f"numpy=={numpy_version}\n")
         # The wheel with its dependencies (matplotlib, ipywidgets), never moving numpy.
         run([env_python(env), "-m", "pip", "uninstall", "-y", "-q", "nnlib"], log=ctx.log)
-        run([env_python(env), "-m", "pip", "install", "-q", "-c", pin, wheel], log=ctx.log)
+        run([env_python(env), "-m", "pip", "install", "-q", "-c", pin, spec], log=ctx.log)
         setup_s = time.perf_counter() - t0
         has_torch = "torch" in freeze(env)
         folder = ctx.work / name / "tests"
@@ -775,7 +808,10 @@ def step_wheel(ctx: Context) -> str:
         raise StepFailed("\n".join(failures))
     if skipped and len(skipped) == len(WHEEL_MATRIX):
         raise StepSkipped("; ".join(skipped))
-    return f"{len(WHEEL_MATRIX) - len(skipped)} of {len(WHEEL_MATRIX)} environments passed"
+    return (
+        f"{len(WHEEL_MATRIX) - len(skipped)} of {len(WHEEL_MATRIX)} environments passed "
+        f"(nnlib[{','.join(extras)}])"
+    )
 
 
 def step_colab(ctx: Context) -> str:
@@ -784,14 +820,21 @@ def step_colab(ctx: Context) -> str:
     python = find_python(COLAB_PYTHON)
     pinned = {p.split("==")[0] for p in COLAB_PINS}
     packages = [d for d in notebook_distributions() if d not in pinned]
-    installs = [[*packages, *COLAB_PINS, *RUNNER_TOOLS]]
     t0 = time.perf_counter()
     env, reused = ensure_env(
-        "colab", python, installs, refresh=ctx.args.refresh, newest=True, log=ctx.log
+        "colab",
+        python,
+        [[*COLAB_BASE, *COLAB_PINS, *RUNNER_TOOLS]],
+        refresh=ctx.args.refresh,
+        newest=True,
+        log=ctx.log,
     )
+    # What the notebooks import beyond the base: added to the environment (newest release),
+    # while pip leaves what is already there alone.
+    run([env_python(env), "-m", "pip", "install", "-q", *packages, *COLAB_PINS], log=ctx.log)
     say(
-        f"  environment {'reused' if reused else 'built'} in {time.perf_counter() - t0:.0f} s: "
-        f"{', '.join(packages + COLAB_PINS)}"
+        f"  environment {'reused' if reused else 'built'} in {time.perf_counter() - t0:.0f} s "
+        f"with what the notebooks import: {', '.join(packages + COLAB_PINS)}"
     )
     label = f"colab: {versions(env)}"
     say(f"  {label}")
@@ -854,24 +897,32 @@ def _notebooks_and_widgets(
     if guard:
         # nnlib as the guard cell installs it, with the wheel for the git URL; the guard must
         # not move anything the reader's environment already has (Colab's ipywidgets 7.7.1).
-        run([env_python(env), "-m", "pip", "uninstall", "-y", "-q", "nnlib"], log=ctx.log)
-        before = freeze(env)
-        nb = guard_notebook(ctx.work / "guard.ipynb", ctx.wheel())
-        failures += run_notebooks(
-            env, label, [nb], jobs=1, timeout=600, retries=0, cwd_for=lambda nb: scratch
-        )
-        after = freeze(env)
-        if "nnlib" not in after:
-            failures.append(f"[{label}] the guard cell did not install nnlib")
-        moved = {
-            k: (before.get(k), after.get(k))
-            for k in set(before) | set(after)
-            if k != "nnlib" and before.get(k) != after.get(k)
-        }
-        if moved:
-            failures.append(f"[{label}] the guard cell changed installed packages: {moved}")
-        else:
-            say(f"  guard cell: installed nnlib {after.get('nnlib')}, changed nothing else")
+        # Each distinct guard cell runs once in a fresh kernel with nnlib absent, as in a new
+        # Colab session; the last one leaves nnlib installed for the notebooks.
+        for guard_nb, users in guard_notebooks(ctx.work, ctx.wheel()).items():
+            run([env_python(env), "-m", "pip", "uninstall", "-y", "-q", "nnlib"], log=ctx.log)
+            before = freeze(env)
+            spec = re.search(
+                r'"(nnlib\S*) @', json.loads(guard_nb.read_text())["cells"][0]["source"]
+            )
+            what = f"guard cell of {rel(users[0])}" + (
+                f" and {len(users) - 1} more" if len(users) > 1 else ""
+            )
+            failures += run_notebooks(
+                env, f"{label}, {what}", [guard_nb], jobs=1, timeout=600, retries=0,
+                cwd_for=lambda nb: scratch,
+            )  # fmt: skip
+            after = freeze(env)
+            if "nnlib" not in after:
+                failures.append(f"[{label}] the {what} did not install nnlib")
+            moved = {k: (before[k], after.get(k)) for k in before
+                     if k != "nnlib" and before[k] != after.get(k)}  # fmt: skip
+            added = sorted(f"{k} {after[k]}" for k in set(after) - set(before) - {"nnlib"})
+            if moved:
+                failures.append(f"[{label}] the {what} changed installed packages: {moved}")
+            say(f"  {what}: installed {spec.group(1) if spec else 'nnlib'} "
+                f"{after.get('nnlib')}; {'changed ' + str(moved) if moved else 'changed nothing'}"
+                f"{'; added ' + ', '.join(added) if added else ''}")  # fmt: skip
 
     def cwd_for(nb: Path) -> Path:
         if empty_cwd:  # Colab starts in /content, without the repository's files
