@@ -1047,7 +1047,8 @@ ACTIVATIONS: dict[str, Activation] = {
             derivative=r"1 \text{ if } x > 0 \text{ else } \alpha e^{x}",
             output_range="(-α, ∞)",
             strengths=(
-                "smooth for α = 1; negative outputs push mean activations towards zero",
+                "continuously differentiable (C¹) for α = 1; negative outputs push mean "
+                "activations towards zero",
                 "no dead units",
             ),
             weaknesses=("an exponential per negative input: slower than ReLU",),

@@ -24,6 +24,8 @@ from nnlib.data import _check_count
 
 __all__ = [
     "PALETTE",
+    "PATH_COLOURS",
+    "PATH_END_MARKERS",
     "confusion_matrix_plot",
     "contour_with_paths",
     "decision_boundary",
@@ -46,6 +48,20 @@ PALETTE: tuple[str, ...] = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+
+#: Colours of optimizer paths on a contour map, in order: distinct from each other and
+#: visible on the viridis colours of the map.
+PATH_COLOURS: tuple[str, ...] = (
+    PALETTE[3],
+    PALETTE[5],
+    PALETTE[4],
+    PALETTE[6],
+    PALETTE[1],
+    "white",
+)
+
+#: End markers of optimizer paths, in the same order as :data:`PATH_COLOURS`.
+PATH_END_MARKERS: tuple[str, ...] = ("*", "D", "P", "X", "v", "^")
 
 _RC = {
     "figure.figsize": (5.5, 4.0),
@@ -295,6 +311,8 @@ def contour_with_paths(
     resolution: int = 200,
     xlabel: str = "$w_1$",
     ylabel: str = "$w_2$",
+    colorbar: bool = False,
+    colorbar_label: str = "loss",
 ):
     """Contour map of a function of two variables, with optimizer paths drawn on it.
 
@@ -308,8 +326,10 @@ def contour_with_paths(
     xlim, ylim : (float, float)
         The ranges to draw.
     paths : dict of str to array_like of shape (k, 2), optional
-        Named sequences of points (one per optimizer step): each is drawn as a line with a
-        square at its start and a star at its end, and named in the legend.
+        Named sequences of points (one per optimizer step): each is drawn as a line in its
+        own colour (:data:`PATH_COLOURS`, in order) with a square at its start and a large
+        marker at its end (:data:`PATH_END_MARKERS`: a star, a diamond, ...), and named in
+        the legend with its end marker, so that paths ending at the same point stay apart.
     ax : matplotlib Axes, optional
     levels : int, default 30
         Number of contour levels.
@@ -322,6 +342,10 @@ def contour_with_paths(
         Grid points along each axis.
     xlabel, ylabel : str
         Axis labels (the two parameters).
+    colorbar : bool, default False
+        Add a colour bar that reads the contour colours as values of ``f``.
+    colorbar_label : str, default "loss"
+        The colour bar's label.
 
     Returns
     -------
@@ -351,18 +375,29 @@ def contour_with_paths(
 
     with style():
         ax = _new_axes(ax)
-        ax.contourf(XX, YY, Z, levels=level_values, cmap="viridis", alpha=0.85, extend="both")
+        filled = ax.contourf(
+            XX, YY, Z, levels=level_values, cmap="viridis", alpha=0.85, extend="both"
+        )
         ax.contour(XX, YY, Z, levels=level_values, colors="white", linewidths=0.4, alpha=0.5)
-        path_colours = (PALETTE[3], PALETTE[1], PALETTE[4], "white", PALETTE[5], PALETTE[6])
+        if colorbar:
+            bar = ax.figure.colorbar(filled, ax=ax)
+            bar.set_label(colorbar_label)
+        handles = []
         for i, (name, arr) in enumerate(checked_paths.items()):
-            colour = path_colours[i % len(path_colours)]
-            ax.plot(arr[:, 0], arr[:, 1], "-o", color=colour, ms=2.5, lw=1.5, label=name)
+            colour = PATH_COLOURS[i % len(PATH_COLOURS)]
+            end = PATH_END_MARKERS[i % len(PATH_END_MARKERS)]
+            ax.plot(arr[:, 0], arr[:, 1], "-o", color=colour, ms=2.5, lw=1.5)
             ax.plot(*arr[0], "s", color=colour, ms=7, markeredgecolor="black")
-            ax.plot(*arr[-1], "*", color=colour, ms=12, markeredgecolor="black")
+            size = 15 if end == "*" else 10
+            ax.plot(*arr[-1], end, color=colour, ms=size, markeredgecolor="black", zorder=5)
+            (handle,) = ax.plot([], [], "-", color=colour, lw=1.5, marker=end, ms=size * 0.8)
+            handle.set_markeredgecolor("black")
+            handle.set_label(name)
+            handles.append(handle)
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         if checked_paths:
-            ax.legend(loc="best", frameon=True)
+            ax.legend(handles=handles, loc="best", frameon=True)
         return _finish(ax, title or "Loss surface", xlabel, ylabel, grid=False)
 
 
@@ -730,6 +765,7 @@ def confusion_matrix_plot(
         ax = _new_axes(ax)
         ax.imshow(M, cmap="Blues")
         top = M.max() or 1.0
+        size = 16 if k <= 3 else 12 if k <= 6 else 9  # readable, and fits the cells
         for (i, j), value in np.ndenumerate(M):
             ax.text(
                 j,
@@ -737,7 +773,7 @@ def confusion_matrix_plot(
                 f"{value:g}",
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=size,
                 color="white" if value > 0.5 * top else "black",
             )
         ax.set_xticks(range(k))

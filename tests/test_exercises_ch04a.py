@@ -18,6 +18,7 @@ IDS = [
     "ch04.lr_limit",
     "ch04.grad_neuron",
     "ch04.mul_backward",
+    "ch04.backward",
 ]
 
 
@@ -99,3 +100,68 @@ def test_bce_with_logs_of_zero_warns_nothing():
         verdict = evaluate("ch04.bce", lambda p, y: -np.mean(np.log(y)))
     assert not verdict.passed
     assert "NaN or infinity" in verdict.message
+
+
+# --- backward: the reader's reverse-mode sweep ----------------------------------------------
+
+
+def backward_with(**slip):
+    from nnlib.exercises.ch04 import _backward_variant
+
+    return lambda root, inputs: _backward_variant(root, inputs, **slip)
+
+
+def test_backward_reference_agrees_with_value_backward():
+    from nnlib.autograd import Value
+    from nnlib.exercises.ch04 import _edges
+    from nnlib.exercises.ch04 import backward as reference
+
+    x, y = Value(1.5), Value(-2.0)
+    out = (x * y).tanh() * x + y.exp()
+    grads = reference(out, _edges(out))
+    out.backward()
+    assert grads[x] == pytest.approx(x.grad) and grads[y] == pytest.approx(y.grad)
+    assert evaluate("ch04.backward", reference).passed
+
+
+@pytest.mark.parametrize(
+    ("slip", "phrase"),
+    [
+        ({"sort": False}, "reverse topological order"),
+        ({"backwards": False}, "from the end"),
+        ({"accumulate": False}, "+="),
+        ({"chain": False}, "chain rule multiplies"),
+        ({"seed": 0.0}, "grad[root] = 1"),
+    ],
+)
+def test_backward_typical_slips(slip, phrase):
+    verdict = rejected("ch04.backward", backward_with(**slip))
+    assert phrase in verdict.hint, str(verdict)
+
+
+def test_backward_recursive_sort_is_told_to_use_a_stack():
+    def recursive(root, inputs):
+        order, seen = [], set()
+
+        def visit(node):
+            if node not in seen:
+                seen.add(node)
+                for inp, _ in inputs.get(node, []):
+                    visit(inp)
+                order.append(node)
+
+        visit(root)
+        grad = {node: 0.0 for node in order}
+        grad[root] = 1.0
+        for node in reversed(order):
+            for inp, local in inputs.get(node, []):
+                grad[inp] += local * grad[node]
+        return grad
+
+    verdict = rejected("ch04.backward", recursive)
+    assert "recursion limit" in verdict.message and "explicit stack" in verdict.hint
+
+
+def test_backward_leaves_left_out_or_not_a_dict():
+    assert "leaves" in rejected("ch04.backward", lambda root, inputs: {root: 1.0}).hint
+    assert "dict" in rejected("ch04.backward", lambda root, inputs: [1.0]).hint

@@ -257,6 +257,161 @@ def _(mul_backward):
         )
 
 
+def _edges(root) -> dict:
+    """``{node: [(input, local derivative), ...]}`` for every node of ``root``'s graph made
+    by an operation (leaves have no entry), from nnlib's ``Value`` graph."""
+    from nnlib.autograd import topological_order
+
+    return {
+        node: list(zip(node.children, node._local, strict=True))
+        for node in topological_order(root)
+        if node.children
+    }
+
+
+def _backward_cases():
+    """(description, root, inputs, expected gradients by node, the nodes to compare)."""
+    from nnlib.autograd import Value, topological_order
+
+    cases = []
+    a = 3.0  # the diamond of the notebook, with names for nodes: d = (2 a) (a ** 2)
+    diamond = {"d": [("b", a * a), ("c", 2 * a)], "b": [("a", 2.0)], "c": [("a", 2 * a)]}
+    expected = {"a": 6 * a**2, "b": a * a, "c": 2 * a, "d": 1.0}
+    cases.append(("the diamond d = (2a)(a**2) at a = 3", "d", diamond, expected))
+
+    def from_values(description, root, leaves):
+        order = topological_order(root)
+        root.backward()
+        expected = {leaf: leaf.grad for leaf in leaves}
+        expected.update({node: node.grad for node in order if node.children})
+        cases.append((description, root, _edges(root), expected))
+
+    x, y = Value(2.0), Value(-3.0)
+    from_values("f = x * y + x", x * y + x, [x, y])
+    w1, w2, b = Value(0.4), Value(-0.8), Value(0.1)
+    loss = ((w1 * 1.5 + w2 * -0.5 + b).sigmoid() - 1.0) ** 2
+    from_values("the neuron's loss (sigmoid(w1 x1 + w2 x2 + b) - 1) ** 2", loss, [w1, w2, b])
+    h = Value(0.5)
+    net = ((h * 2.0).tanh() * (h * h + 1.0)).tanh() + h.relu() * h
+    from_values("tanh(tanh(2h) (h * h + 1)) + relu(h) h", net, [h])
+    u = Value(0.7)
+    c = u * 2.0  # c reaches the root directly and through two tanh nodes
+    from_values("c.tanh().tanh() + c with c = 2u", c.tanh().tanh() + c, [u])
+    x0 = Value(1.0)
+    out = x0
+    for _ in range(3000):
+        out = out * 1.0001
+    from_values("a chain of 3000 multiplications", out, [x0])
+    return cases
+
+
+def _backward_variant(
+    root, inputs, *, sort=True, backwards=True, accumulate=True, chain=True, seed=1.0
+):
+    """The reference algorithm and its typical slips (for recognising a wrong answer)."""
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:  # iterative depth-first search: inputs before the nodes made from them
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((inp, False) for inp, _ in inputs.get(node, []) if inp not in seen)
+    if not sort:  # breadth-first from the root: each node before its inputs, but too early
+        order, queue, seen = [], [root], {root}
+        while queue:
+            node = queue.pop(0)
+            order.insert(0, node)
+            for inp, _ in inputs.get(node, []):
+                if inp not in seen:
+                    seen.add(inp)
+                    queue.append(inp)
+    grad = {node: 0.0 for node in order}
+    grad[root] = seed
+    for node in reversed(order) if backwards else order:
+        for inp, local in inputs.get(node, []):
+            step = local * grad[node] if chain else local
+            grad[inp] = grad[inp] + step if accumulate else step
+    return grad
+
+
+@exercise(
+    "ch04.backward",
+    success="Your backward pass matches nnlib's Value.backward on every graph, deep ones too.",
+)
+def _(backward):
+    for description, root, inputs, expected in _backward_cases():
+        what = f"backward on {description}"
+        try:
+            got = backward(root, {k: list(v) for k, v in inputs.items()})
+        except RecursionError:
+            raise Fail(
+                f"{what} hit Python's recursion limit.",
+                "A recursive topological sort needs one call per node of a path, and Python "
+                "allows about 1000. Use a loop with an explicit stack (a list you push to and "
+                "pop from) instead of recursion.",
+            ) from None
+        if got is None:
+            raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
+        if not isinstance(got, dict):
+            raise Fail(
+                f"{what} returned a {type(got).__name__}, not a dict.",
+                "Return a dict from every node to its gradient, d root / d node.",
+            )
+        missing = [node for node in expected if node not in got]
+        if missing:
+            raise Fail(
+                f"{what}: the returned dict has no gradient for {len(missing)} of the nodes.",
+                "Give every node of the graph a gradient, the leaves (nodes without an entry "
+                "in `inputs`) included.",
+            )
+        close = {n: np.isclose(got[n], g, rtol=1e-9, atol=1e-12) for n, g in expected.items()}
+        wrong = [n for n, ok in close.items() if not ok]
+        if not wrong:
+            continue
+        node = wrong[0]
+        name = node if isinstance(node, str) else "a leaf" if node not in inputs else "a node"
+        message = (
+            f"{what}: the gradient of {name} is {got[node]:.6g}; expected {expected[node]:.6g}."
+        )
+        slips = [
+            (dict(seed=0.0), "Start from grad[root] = 1 (d root / d root), not 0."),
+            (
+                dict(sort=False),
+                "Visit the nodes in reverse topological order: a node may pass its gradient "
+                "on only when it is complete, after every node that uses it has sent its "
+                "share. Sort first (inputs before the nodes made from them), then walk the "
+                "list backwards.",
+            ),
+            (
+                dict(backwards=False),
+                "Walk the sorted list from the end (the root) to the start (the leaves): "
+                "the gradient flows from the output back to the inputs.",
+            ),
+            (
+                dict(accumulate=False),
+                "A node used twice gets gradient along both paths: add (+=) each "
+                "contribution, never overwrite (=).",
+            ),
+            (
+                dict(chain=False),
+                "The chain rule multiplies: an input receives local derivative x the "
+                "gradient of the node that used it.",
+            ),
+        ]
+        for kwargs, hint in slips:
+            variant = _backward_variant(root, inputs, **kwargs)
+            if all(np.isclose(got.get(n, np.nan), variant[n]) for n in expected):
+                raise Fail(message, hint)
+        raise Fail(
+            message,
+            "Sort the nodes so that every input comes before the nodes made from it; set "
+            "grad[root] = 1 and every other gradient to 0; then, walking the sorted list "
+            "from the end, add local * grad[node] to grad[input] for each input of each node.",
+        )
+
+
 # --- Notebooks 04-07: backpropagation, optimizers, training practice ------------------------
 
 
@@ -284,9 +439,22 @@ def _dense_cases():
     ]
 
 
+def _dense_reference(x, W, grad_out):
+    """(dW, db, dx) from nnlib's own ``Dense.backward``: the answer the reader must match."""
+    from nnlib.layers import Dense
+
+    layer = Dense(*W.shape, dtype=np.float64)
+    layer.W.data[...] = W
+    layer.b.data[...] = 0.0
+    layer(x)
+    dx = layer.backward(grad_out)
+    return layer.W.grad.copy(), layer.b.grad.copy(), np.array(dx, copy=True)
+
+
 @exercise("ch04.dense_backward", success="dW, db and dx are all right: that is Dense.backward.")
 def _(dense_backward):
     for x, W, g in _dense_cases():
+        ref_dW, ref_db, ref_dx = _dense_reference(x, W, g)
         what = f"dense_backward(x {x.shape}, W {W.shape}, grad_out {g.shape})"
         dW, db, dx = _pair_or_triple(
             dense_backward(x.copy(), W.copy(), g.copy()), ("dW", "db", "dx"), what
@@ -294,7 +462,7 @@ def _(dense_backward):
         b = len(x)
         _closest_mistake(
             dW,
-            x.T @ g,
+            ref_dW,
             f"dW of {what}",
             [
                 (
@@ -313,7 +481,7 @@ def _(dense_backward):
         )
         _closest_mistake(
             db,
-            g.sum(axis=0),
+            ref_db,
             f"db of {what}",
             [
                 (
@@ -329,7 +497,7 @@ def _(dense_backward):
         )
         _closest_mistake(
             dx,
-            g @ W.T,
+            ref_dx,
             f"dx of {what}",
             [
                 *(
@@ -825,3 +993,25 @@ def early_stopping(val_losses, patience):
             if waited >= patience:
                 return best_epoch, epoch
     return best_epoch, len(val_losses)
+
+
+@solution("ch04.backward")
+def backward(root, inputs):
+    # 1. Topological order, with an explicit stack: every input before the nodes made from it.
+    order, visited, stack = [], set(), [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)  # all its inputs are already in `order`
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))  # come back to it after its inputs
+            for inp, _ in inputs.get(node, []):
+                stack.append((inp, False))
+    # 2. The chain rule, from the root back to the leaves.
+    grad = {node: 0.0 for node in order}
+    grad[root] = 1.0
+    for node in reversed(order):
+        for inp, local in inputs.get(node, []):
+            grad[inp] += local * grad[node]
+    return grad
