@@ -215,7 +215,9 @@ class CrossEntropyLoss(Loss):
     ``-mean_i log softmax(z_i)[y_i]``, computed with a fused, max-shifted log-softmax
     (:func:`nnlib.activations.log_softmax`), so logits of magnitude 1000 are fine. The
     gradient is ``(softmax(z) - one_hot(y)) / n``. Give it the raw scores of the last
-    ``Dense`` layer, not softmax probabilities.
+    ``Dense`` layer, not softmax probabilities. Unlike PyTorch, a single column of logits
+    (``n_classes = 1``, a loss that is always 0) is refused: use two columns, or
+    :class:`BCEWithLogitsLoss` for one.
 
     Taught in: Chapter 4, Learning.
     """
