@@ -75,8 +75,9 @@ WRONG = [
     ("ch05.gru_step", gru_reset_before_matmul, "after the matrix product"),
     (
         "ch05.layer_norm",
-        lambda x, g, b: g * (x - x.mean(-1, keepdim=True)) / torch.sqrt(x.var(-1, keepdim=True)
-                                                                       + 1e-5) + b,
+        lambda x, g, b: (
+            g * (x - x.mean(-1, keepdim=True)) / torch.sqrt(x.var(-1, keepdim=True) + 1e-5) + b
+        ),
         "biased variance",
     ),
     (
@@ -86,8 +87,10 @@ WRONG = [
     ),
     (
         "ch05.layer_norm",
-        lambda x, g, b: (x - x.mean(-1, keepdim=True))
-        / torch.sqrt(x.var(-1, unbiased=False, keepdim=True) + 1e-5),
+        lambda x, g, b: (
+            (x - x.mean(-1, keepdim=True))
+            / torch.sqrt(x.var(-1, unbiased=False, keepdim=True) + 1e-5)
+        ),
         "gamma * x_hat + beta",
     ),
     (

@@ -90,8 +90,9 @@ def test_batchnorm_training_output_has_zero_mean_unit_variance():
     x = 5 + 2 * randn(64, 3)
     y = BatchNorm1d(3).double()(x)
     torch.testing.assert_close(y.mean(0), torch.zeros(3, dtype=F64), atol=1e-12, rtol=0)
-    torch.testing.assert_close(y.var(0, unbiased=False), torch.ones(3, dtype=F64), atol=1e-4,
-                               rtol=0)
+    torch.testing.assert_close(
+        y.var(0, unbiased=False), torch.ones(3, dtype=F64), atol=1e-4, rtol=0
+    )
 
 
 @pytest.mark.parametrize(("shape", "normalized"), [((6, 5), 5), ((3, 4, 5), (4, 5))])

@@ -46,11 +46,13 @@ class _BatchNorm(nn.Module):
         super().__init__()
         name = type(self).__name__
         if isinstance(num_features, bool) or not isinstance(num_features, int) or num_features < 1:
-            raise ValueError(f"{name}: num_features must be a positive integer; "
-                             f"got {num_features!r}")
+            raise ValueError(
+                f"{name}: num_features must be a positive integer; got {num_features!r}"
+            )
         if not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{name}: momentum must be in [0, 1]; got {momentum!r}")
-        self.num_features, self.eps, self.momentum, self.affine = num_features, eps, momentum, affine
+        self.num_features, self.eps = num_features, eps
+        self.momentum, self.affine = momentum, affine
         if affine:
             self.weight = nn.Parameter(torch.ones(num_features))
             self.bias = nn.Parameter(torch.zeros(num_features))

@@ -38,8 +38,9 @@ class _Cell(nn.Module):
         super().__init__()
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer; "
-                                 f"got {value!r}")
+                raise ValueError(
+                    f"{type(self).__name__}: {name} must be a positive integer; got {value!r}"
+                )
         self.input_size, self.hidden_size = input_size, hidden_size
         rows = self.gates * hidden_size
         self.weight_ih = nn.Parameter(torch.empty(rows, input_size))

@@ -68,10 +68,10 @@ def _lstm_variants(x, h, c, W_ih, W_hh, b_ih, b_hh):
             "and 1), not a gate.",
         )
     )
+    wrong.append(((o * torch.tanh(c), c_new), "h uses the *new* cell state: o * tanh(c_new)."))
     wrong.append(
-        ((o * torch.tanh(c), c_new), "h uses the *new* cell state: o * tanh(c_new).")
+        ((o * c_new, c_new), "Squash the new cell state with tanh before the output gate.")
     )
-    wrong.append(((o * c_new, c_new), "Squash the new cell state with tanh before the output gate."))
     c5 = c + i * g
     wrong.append(((o * torch.tanh(c5), c5), "The old cell state is multiplied by the forget gate."))
     return right, wrong
@@ -90,7 +90,8 @@ def _(lstm_step):
         cell = torch.nn.LSTMCell(2, 4).double()
         with torch.no_grad():
             for name, value in zip(
-                ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh),
+                ("weight_ih", "weight_hh", "bias_ih", "bias_hh"),
+                (W_ih, W_hh, b_ih, b_hh),
                 strict=True,
             ):
                 getattr(cell, name).copy_(value)
@@ -160,7 +161,8 @@ def _(gru_step):
         cell = torch.nn.GRUCell(2, 4).double()
         with torch.no_grad():
             for name, value in zip(
-                ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh),
+                ("weight_ih", "weight_hh", "bias_ih", "bias_hh"),
+                (W_ih, W_hh, b_ih, b_hh),
                 strict=True,
             ):
                 getattr(cell, name).copy_(value)
