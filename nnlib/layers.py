@@ -834,6 +834,10 @@ class Sequential(Layer):
         :meth:`load` can refuse a file made for other layers and :func:`load_model` can
         rebuild the model from the file alone.
         """
+        if not isinstance(path, (str, Path)):
+            raise TypeError(f"save: path must be a str or a pathlib.Path; got {describe(path)}")
+        if Path(path).is_dir():
+            raise ValueError(f"save: {path} is a folder; give a file name such as model.npz")
         arch = np.array([repr(layer) for layer in self.layers], dtype=str)
         np.savez(path, _architecture=arch, **self.state_dict())
 

@@ -79,6 +79,11 @@ def clip_grad_norm(params, max_norm: float) -> float:
     check_positive(max_norm, "clip_grad_norm: max_norm")
     if hasattr(params, "parameters"):
         params = params.parameters()
+    elif callable(params):
+        raise TypeError(
+            "clip_grad_norm: params must be the parameters (or the model); got a function or "
+            "method: call it, e.g. model.parameters()"
+        )
     grads = [p.grad for p in params if getattr(p, "grad", None) is not None]
     total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
     coef = max_norm / (total + 1e-6)

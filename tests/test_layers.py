@@ -737,3 +737,8 @@ def test_validate_helpers_messages():
     assert v.check_finite(big) is big
     assert v.describe(np.ones((2, 3))) == "an array of shape (2, 3) and dtype float64"
     assert isinstance(v.as_rng(None), np.random.Generator)
+
+
+def test_save_to_a_folder_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"is a folder; give a file name such as model.npz"):
+        small_model().save(tmp_path)

@@ -594,3 +594,9 @@ def test_backward_given_the_loss_value_gets_a_hint():
     loss = loss_fn(model(X), y)
     with pytest.raises(ValueError, match=r"pass the gradient loss_fn.backward\(\), not the loss"):
         model.backward(loss)
+
+
+def test_clip_grad_norm_given_the_method():
+    model = mlp(2, 4, 2)
+    with pytest.raises(TypeError, match=r"call it, e.g. model.parameters\(\)"):
+        train.clip_grad_norm(model.parameters, 1.0)
