@@ -35,7 +35,7 @@ DATA_KINDS: dict[str, str] = {
     "image": "pixels on a grid, where neighbours belong together",
     "sequence": "items in order: text, audio, time series",
     "graph": "entities and the links between them: molecules, social networks, meshes",
-    "pixels": "an image in, an image-sized answer out (one label per pixel)",
+    "pixels": "an image in, an image-sized answer out: one label per pixel",
     "generation": "no label at all: new samples like the training data are wanted",
 }
 
