@@ -283,3 +283,18 @@ def test_sequence_loss_and_accuracy():
     assert token_accuracy(targets, F.one_hot(targets, 4).double()) == 1.0
     with pytest.raises(ValueError, match="expected scores"):
         sequence_cross_entropy(scores[0], targets)
+
+
+def test_attention_heatmap():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nnlib.torch.attention import attention_heatmap
+
+    ax = attention_heatmap(torch.eye(3), keys="abc", title="t")
+    assert ax.get_title() == "t" and ax.get_xlabel() == "key position"
+    with pytest.raises(ValueError, match="pick one sequence and one head"):
+        attention_heatmap(torch.ones(2, 3, 3))
+    plt.close("all")

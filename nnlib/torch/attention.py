@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
 __all__ = [
     "MultiHeadAttention",
     "PositionalEncoding",
+    "attention_heatmap",
     "causal_mask",
     "padding_mask",
     "scaled_dot_product_attention",
@@ -400,3 +402,56 @@ class PositionalEncoding(nn.Module):
                 f"max_len={self.pe.shape[0]}"
             )
         return x + self.pe[: x.shape[1]].to(x.dtype)
+
+
+def attention_heatmap(
+    weights,
+    ax=None,
+    queries=None,
+    keys=None,
+    title: str = "Attention weights",
+    colorbar: bool = True,
+    label: str = "weight",
+):
+    """Draw one matrix of attention weights: a row per query, a column per key.
+
+    Taught in: Chapter 5, Architectures (attention; the Transformer).
+
+    Parameters
+    ----------
+    weights : tensor or array_like, shape (Lq, Lk)
+        Weights in [0, 1] (each row sums to 1); drawn from white (0) to dark (1).
+    ax : matplotlib Axes, optional
+    queries, keys : sequence of str or int, optional
+        Tick labels for the rows and the columns (positions 0, 1, ... by default).
+    title : str
+    colorbar : bool, default True
+    label : str, default "weight"
+        The colour bar's label.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    from nnlib.plot import _finish, _new_axes, style
+
+    if isinstance(weights, torch.Tensor):
+        weights = weights.detach().cpu().double().numpy()
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 2:
+        raise ValueError(
+            f"attention_heatmap: weights must be one (queries, keys) matrix; got shape {w.shape}"
+            " (pick one sequence and one head: weights[0, 0])"
+        )
+    with style():
+        ax = _new_axes(ax)
+        image = ax.imshow(w, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+        if colorbar:
+            plt.colorbar(image, ax=ax, label=label)
+        ax.set_xticks(range(w.shape[1]), list(keys) if keys is not None else range(w.shape[1]))
+        ax.set_yticks(
+            range(w.shape[0]), list(queries) if queries is not None else range(w.shape[0])
+        )
+        return _finish(ax, title, "key position", "query position", grid=False)

@@ -207,4 +207,4 @@ def token_accuracy(targets: torch.Tensor, scores: torch.Tensor) -> float:
 
     Taught in: Chapter 5, Architectures (a small Transformer).
     """
-    return float((scores.argmax(dim=-1) == targets).float().mean())
+    return float((scores.argmax(dim=-1) == targets).double().mean())
