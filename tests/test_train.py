@@ -600,3 +600,17 @@ def test_clip_grad_norm_given_the_method():
     model = mlp(2, 4, 2)
     with pytest.raises(TypeError, match=r"call it, e.g. model.parameters\(\)"):
         train.clip_grad_norm(model.parameters, 1.0)
+
+
+def test_regression_history_plots_the_loss_only():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    Xr, yr = regression_data(16)
+    model = mlp(1, 4, 1)
+    h = train.fit(model, MSELoss(), Adam(model.parameters()), Xr, yr, epochs=2)
+    axes = h.plot()  # the default asks for loss and accuracy; a regression has no accuracy
+    assert [ax.get_ylabel() for ax in axes] == ["loss"]
+    plt.close("all")
