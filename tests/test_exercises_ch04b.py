@@ -19,6 +19,7 @@ IDS = [
     "ch04.hidden_delta",
     "ch04.momentum_step",
     "ch04.adam_step",
+    "ch04.rmsprop_step",
     "ch04.standardize",
     "ch04.precision_recall",
     "ch04.l2_penalty",
@@ -190,3 +191,35 @@ def test_early_stopping_solution_agrees_with_fit():
     for curve, patience in ch04._CURVES:
         best, stop = early_stopping(curve, patience)
         assert stop <= len(curve) and 1 <= best <= stop
+
+
+# --- rmsprop_step ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slip", "phrase"),
+    [
+        ({"plain_g": True}, "squared"),
+        ({"swapped": True}, "keeps the weight alpha"),
+        ({"old_s": True}, "Update s first"),
+        ({"eps_in": True}, "outside the square root"),
+        ({"no_sqrt": True}, "square root of s"),
+        ({"uphill": True}, "downhill"),
+    ],
+)
+def test_rmsprop_step_typical_slips(slip, phrase):
+    from nnlib.exercises.ch04 import _rmsprop_variant
+
+    def wrong(w, s, g, lr, alpha=0.99, eps=1e-8):
+        return _rmsprop_variant(w, s, g, lr, **slip)
+
+    verdict = evaluate("ch04.rmsprop_step", wrong)
+    assert not verdict.passed and phrase in verdict.hint, str(verdict)
+
+
+def test_rmsprop_step_reference_first_step_is_ten_lr():
+    from nnlib.exercises.ch04 import rmsprop_step
+
+    w, s = rmsprop_step(np.zeros(2), np.zeros(2), np.array([3.0, -0.2]), lr=0.1)
+    assert np.allclose(w, [-1.0, 1.0])  # 10 lr per coordinate: no bias correction
+    assert evaluate("ch04.rmsprop_step", rmsprop_step).passed

@@ -629,6 +629,104 @@ def _adam_reference(w, m, v, g, t, lr, b1=0.9, b2=0.999, eps=1e-8, correct=True,
     return w - lr * mh / denom, m, v
 
 
+_RMSPROP_GRADS = [  # per case: the gradients of four successive steps, and lr
+    (
+        [
+            np.array([0.5, -2.0, 0.01]),
+            np.array([0.4, -1.0, 0.02]),
+            np.array([0.6, 0.5, -0.01]),
+            np.array([0.1, -0.2, 0.03]),
+        ],
+        0.01,
+    ),
+    ([np.array([[3.0, -0.001], [0.2, 1.0]])] * 4, 0.1),
+]
+
+
+def _rmsprop_variant(
+    w,
+    s,
+    g,
+    lr,
+    *,
+    eps_in=False,
+    plain_g=False,
+    swapped=False,
+    old_s=False,
+    no_sqrt=False,
+    uphill=False,
+    alpha=0.99,
+    eps=1e-8,
+):
+    """One RMSprop step as torch.optim.RMSprop takes it, or with a typical slip."""
+    s_new = (alpha * s + (1 - alpha) * g) if plain_g else (alpha * s + (1 - alpha) * g**2)
+    if swapped:
+        s_new = (1 - alpha) * s + alpha * g**2
+    used = s if old_s else s_new
+    if eps_in:
+        denom = np.sqrt(used + eps)
+    elif no_sqrt:
+        denom = used + eps
+    else:
+        denom = np.sqrt(np.abs(used)) + eps
+    step = lr * g / denom
+    return (w + step if uphill else w - step), s_new
+
+
+@exercise(
+    "ch04.rmsprop_step", success="Your RMSprop steps match nnlib.optim.RMSprop, step by step."
+)
+def _(rmsprop_step):
+    from nnlib.layers import Parameter
+    from nnlib.optim import RMSprop
+
+    slips = [
+        (
+            dict(plain_g=True),
+            "s averages the *squared* gradient: s = alpha * s + (1 - alpha) * g**2.",
+        ),
+        (
+            dict(swapped=True),
+            "The old average keeps the weight alpha: s = alpha * s + (1 - alpha) * g**2.",
+        ),
+        (
+            dict(old_s=True),
+            "Update s first, then step with the new s (as torch.optim.RMSprop does).",
+        ),
+        (dict(eps_in=True), "eps goes outside the square root: sqrt(s) + eps."),
+        (dict(no_sqrt=True), "Divide by the square root of s (the root mean square), not by s."),
+        (dict(uphill=True), "Step downhill: w_new = w - lr * g / (sqrt(s) + eps)."),
+    ]
+    for grads, lr in _RMSPROP_GRADS:
+        w0 = np.linspace(-1.0, 1.0, grads[0].size).reshape(grads[0].shape)
+        param = Parameter(w0.copy())
+        opt = RMSprop([param], lr=lr)
+        w, s = w0.copy(), np.zeros_like(w0)
+        for t, g in enumerate(grads, start=1):
+            what = f"rmsprop_step at step {t} (lr={lr}, g={format_value(g)})"
+            with np.errstate(all="ignore"):
+                got = rmsprop_step(w.copy(), s.copy(), g.copy(), lr)
+            got_w, got_s = _pair_or_triple(got, ("w_new", "s_new"), what)
+            param.grad = g.copy()
+            opt.step()
+            ref_s = 0.99 * s + 0.01 * g**2
+            _closest_mistake(
+                got_s,
+                ref_s,
+                f"s_new of {what}",
+                [(_rmsprop_variant(w, s, g, lr, **k)[1], h) for k, h in slips[:2]],
+                "s_new = alpha * s + (1 - alpha) * g**2, with alpha = 0.99.",
+            )
+            _closest_mistake(
+                got_w,
+                param.data,
+                f"w_new of {what}",
+                [(_rmsprop_variant(w, s, g, lr, **k)[0], h) for k, h in slips[2:]],
+                "w_new = w - lr * g / (sqrt(s_new) + eps), with eps = 1e-8.",
+            )
+            w, s = param.data.copy(), ref_s
+
+
 @exercise("ch04.adam_step", success="Your Adam step matches torch.optim.Adam.")
 def _(adam_step):
     for w, m, v, g, t, lr in _ADAM_CASES:
@@ -1015,3 +1113,9 @@ def backward(root, inputs):
         for inp, local in inputs.get(node, []):
             grad[inp] += local * grad[node]
     return grad
+
+
+@solution("ch04.rmsprop_step")
+def rmsprop_step(w, s, g, lr, alpha=0.99, eps=1e-8):
+    s = alpha * s + (1 - alpha) * g**2  # a moving average of the squared gradient
+    return w - lr * g / (np.sqrt(s) + eps), s  # no bias correction, as in torch.optim
