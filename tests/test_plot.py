@@ -212,3 +212,23 @@ def test_learning_curves_accepts_ax_alias():
     assert drawn is ax
     with pytest.raises(TypeError, match="give axes or ax, not both"):
         plot.learning_curves({"loss": [2.0, 1.0]}, metrics=("loss",), ax=ax, axes=ax)
+
+
+def test_contour_paths_have_distinct_colours_and_end_markers_and_an_optional_colorbar():
+    assert len(set(plot.PATH_COLOURS)) == len(plot.PATH_COLOURS)
+    assert len(set(plot.PATH_END_MARKERS)) == len(plot.PATH_END_MARKERS)
+    paths = {name: np.array([[2.0, 1.0], [0.1 * k, 0.0]]) for k, name in enumerate("abc")}
+    ax = plot.contour_with_paths(bowl, (-3, 3), (-2, 2), paths=paths, resolution=30)
+    handles = ax.get_legend().legend_handles
+    assert [h.get_marker() for h in handles] == list(plot.PATH_END_MARKERS[:3])
+    assert len({h.get_color() for h in handles}) == 3
+    assert len(ax.figure.axes) == 1  # no colour bar unless asked
+    ax = plot.contour_with_paths(bowl, (-3, 3), (-2, 2), resolution=30, colorbar=True)
+    assert len(ax.figure.axes) == 2 and ax.figure.axes[1].get_ylabel() == "loss"
+
+
+def test_confusion_matrix_numbers_are_large_for_few_classes():
+    ax = plot.confusion_matrix_plot(np.array([[5, 1], [2, 7]]))
+    assert min(t.get_fontsize() for t in ax.texts) >= 14
+    ax = plot.confusion_matrix_plot(np.eye(10, dtype=int) * 3)
+    assert max(t.get_fontsize() for t in ax.texts) <= 10

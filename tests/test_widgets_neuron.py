@@ -271,3 +271,13 @@ def test_schematics_draw():
         draw_artificial_neuron(n_inputs=0)
     with pytest.raises(TypeError, match="n_inputs"):
         draw_artificial_neuron(n_inputs=2.0)
+
+
+def test_colour_map_has_no_fake_boundary():
+    # The middle colour of a diverging map is the output on the decision line (z = 0):
+    # identity is centred on 0; ReLU, flat at 0 on a half-plane, gets a sequential map.
+    from nnlib.widgets import neuron as nw
+
+    assert nw._output_limits("identity", np.array([-1.0, 5.0])) == (-5.0, 5.0)
+    assert nw._colormap("relu") != nw._colormap("sigmoid")
+    assert nw._output_limits("relu", np.array([0.0, 9.5]))[0] == 0.0
