@@ -380,7 +380,9 @@ def contour_with_paths(
         )
         ax.contour(XX, YY, Z, levels=level_values, colors="white", linewidths=0.4, alpha=0.5)
         if colorbar:
-            bar = ax.figure.colorbar(filled, ax=ax)
+            from matplotlib.ticker import MaxNLocator
+
+            bar = ax.figure.colorbar(filled, ax=ax, ticks=MaxNLocator(6))  # round numbers
             bar.set_label(colorbar_label)
         handles = []
         for i, (name, arr) in enumerate(checked_paths.items()):
