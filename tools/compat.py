@@ -143,7 +143,10 @@ def find_python(version: str) -> Path:
 
 
 def run(cmd, *, cwd=None, env=None, log: Path | None = None, timeout=None) -> str:
-    """Run ``cmd``; on failure raise StepFailed with the tail of its output."""
+    """Run ``cmd`` (without the caller's PYTHONPATH, unless ``env`` is given); on failure
+    raise StepFailed with the tail of its output."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run(
         [str(c) for c in cmd],
         cwd=cwd,
@@ -770,9 +773,9 @@ def step_wheel(ctx: Context) -> str:
         ini = "[pytest]\nmarkers =\n" + "".join(f"    {m}\n" for m in markers)
         (folder / "pytest.ini").write_text(ini)
         check = "import nnlib, sys; p = nnlib.__file__; assert 'site-packages' in p, p; print(p)"
-        run([env_python(env), "-c", check], cwd=folder)
         env_vars = {**os.environ, **NBENV, "MPLBACKEND": "Agg"}
         env_vars.pop("PYTHONPATH", None)
+        run([env_python(env), "-c", check], cwd=folder, env=env_vars)
         t1 = time.perf_counter()
         proc = subprocess.run(
             [str(env_python(env)), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m",
