@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["activation", "conv", "descent", "neuron"]
+__all__ = ["activation", "attention", "conv", "descent", "neuron"]
 
 
 def require_ipywidgets():
