@@ -1,8 +1,20 @@
-"""Checkers for the exercises of Chapter 4, Learning.
+"""Checkers and reference solutions for the exercises of Chapter 4, Learning.
 
-Two engineers write this file's two halves: notebooks 01-03 (losses, gradient descent,
-automatic differentiation) and notebooks 04-07 (backpropagation in matrix form, optimizers,
-training practice).
+- 01 losses: ``ch04.mse``, ``ch04.mse_grad``, ``ch04.bce``
+- 02 gradient descent: ``ch04.gd_step``, ``ch04.lr_limit``
+- 03 autograd: ``ch04.grad_neuron``, ``ch04.mul_backward``, ``ch04.backward`` (the reader's
+  own reverse-mode sweep, checked against ``nnlib.autograd.Value.backward``)
+- 04 backpropagation in matrix form: ``ch04.dense_backward`` (checked against
+  ``nnlib.layers.Dense.backward``), ``ch04.hidden_delta``
+- 05 optimizers: ``ch04.momentum_step``, ``ch04.adam_step``, ``ch04.rmsprop_step`` (checked
+  step by step against ``nnlib.optim.RMSprop``)
+- 06 training practice: ``ch04.standardize``, ``ch04.precision_recall``
+- 07 regularisation: ``ch04.l2_penalty``, ``ch04.early_stopping``
+
+Each checker recognises the typical wrong answers and gives a hint for each; each reference
+solution is registered with :func:`~nnlib.exercises.solution` at the end of the module.
+
+Taught in: Chapter 4, Learning.
 """
 
 from __future__ import annotations
