@@ -16,6 +16,8 @@ Modules (and the chapter that teaches each):
   ``train``: Chapter 4, Learning.
 - ``surfaces``: Chapter 4 (loss landscapes for gradient descent and optimizers).
 - ``conv``: Chapter 5, Architectures (convolution and pooling by hand, in numpy).
+- ``segmentation``, ``architectures``: Chapter 5, Architectures (generated shapes and masks
+  for the U-Net, IoU; the comparison table of the architectures).
 - ``torch``: the subpackage for everything that needs PyTorch (Chapters 5-7); loaded, like
   torch itself, only when used.
 - ``mnist``: Chapter 6, Applications (MNIST for readers with a network; never used offline).
@@ -32,6 +34,7 @@ __version__ = "0.1.0"
 _SUBMODULES = frozenset(
     {
         "activations",
+        "architectures",
         "autograd",
         "conv",
         "data",
@@ -49,6 +52,7 @@ _SUBMODULES = frozenset(
         "optim",
         "plot",
         "schedules",
+        "segmentation",
         "surfaces",
         "torch",
         "train",
@@ -56,7 +60,8 @@ _SUBMODULES = frozenset(
     }
 )
 
-__all__ = ["__version__", *sorted(_SUBMODULES)]
+# ``nnlib.torch`` stays out of ``from nnlib import *``: the name would shadow torch itself.
+__all__ = ["__version__", *sorted(_SUBMODULES - {"torch"})]
 
 
 def __getattr__(name: str):

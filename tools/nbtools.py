@@ -58,6 +58,7 @@ OTHER_PACKAGES = {
     "captum": "captum",
 }
 IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_][\w.]*)", re.M)
+FROM_IMPORT = re.compile(r"^\s*from\s+([A-Za-z_][\w.]*)\s+import\s+\(?([\w\s,]+)", re.M)
 
 
 def notebook_needs(path: Path | None) -> tuple[list[str], list[str]]:
@@ -67,13 +68,18 @@ def notebook_needs(path: Path | None) -> tuple[list[str], list[str]]:
     nb = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in nb.cells[1:] if c.cell_type == "code")
     extras, others = set(), set()
-    for name in IMPORT.findall(code):
+    names = IMPORT.findall(code)  # "import a.b" and "from a.b import c" give "a.b" ...
+    for package, imported in FROM_IMPORT.findall(code):  # ... and "a.b.c" too
+        names += [f"{package}.{n.strip()}" for n in imported.split(",") if n.strip()]
+    for name in names:
         for prefix, extra in NNLIB_EXTRAS.items():
             if name == prefix or name.startswith(prefix + "."):
                 extras.add(extra)
         top = name.split(".")[0]
         if top in OTHER_PACKAGES:
             others.add(OTHER_PACKAGES[top])
+    if "load_sample_image" in code:  # scikit-learn reads its sample photographs with pillow
+        others.add("pillow")
     if "torch" in extras:
         extras.add("progress")  # nnlib.torch.train's progress bar
     return sorted(extras), sorted(others)

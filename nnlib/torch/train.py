@@ -30,7 +30,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from nnlib.train import History
+from nnlib.train import History, _diverged
 
 __all__ = ["History", "count_parameters", "evaluate", "fit", "predict"]
 
@@ -431,7 +431,8 @@ def fit(
     Warns
     -----
     RuntimeWarning
-        When the training loss becomes NaN or infinite (training stops there).
+        When training diverges: the loss becomes NaN or infinite, or grows past 1000 and a
+        million times the first epoch's (training stops there, as in Chapter 4's loop).
 
     Examples
     --------
@@ -520,7 +521,7 @@ def fit(
             record["loss"].append(loss_sum / seen)
             if metric_name:
                 record[metric_name].append(score_sum / seen)
-            if not math.isfinite(record["loss"][-1]):
+            if _diverged(record["loss"]):  # NaN/inf, or a million-fold growth (as in Chapter 4)
                 history.diverged = True
             if val_data is not None and not history.diverged:
                 val = evaluate(model, loss_fn, val_data, metric=metric)
