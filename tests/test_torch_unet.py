@@ -107,4 +107,4 @@ def test_learns_a_mask_quickly():
         loss = loss_fn(net(X), Y)
         loss.backward()
         opt.step()
-    assert float(loss) < 0.8 * first
+    assert loss.item() < 0.8 * first
