@@ -382,7 +382,9 @@ def contour_with_paths(
         if colorbar:
             from matplotlib.ticker import MaxNLocator
 
-            bar = ax.figure.colorbar(filled, ax=ax, ticks=MaxNLocator(6))  # round numbers
+            ticks = MaxNLocator(6).tick_values(zmin, zmax)  # round numbers, inside the range
+            ticks = ticks[(ticks >= zmin) & (ticks <= zmax)]
+            bar = ax.figure.colorbar(filled, ax=ax, ticks=ticks)
             bar.set_label(colorbar_label)
         handles = []
         for i, (name, arr) in enumerate(checked_paths.items()):
