@@ -217,8 +217,9 @@ def _labels_of(y: torch.Tensor) -> torch.Tensor:
     return y.long()
 
 
-def _correct(out: torch.Tensor, y: torch.Tensor, loss_kind: str | None) -> float:
-    """The number of correct predictions in a batch."""
+def _correct(out: torch.Tensor, y: torch.Tensor, loss_kind: str | None) -> torch.Tensor:
+    """The number of correct predictions in a batch (a 0-d tensor: summed without a
+    conversion to a Python number on every step)."""
     if out.ndim >= 2 and out.shape[1] > 1:
         pred = out.argmax(dim=1)
     else:
@@ -230,10 +231,10 @@ def _correct(out: torch.Tensor, y: torch.Tensor, loss_kind: str | None) -> float
             f"accuracy: predictions of shape {tuple(pred.shape)} cannot be compared with "
             f"targets of shape {tuple(labels.shape)}"
         )
-    return float((pred == labels).sum())
+    return (pred == labels).sum()
 
 
-def _batch_score(metric, out, y, loss_kind) -> float:
+def _batch_score(metric, out, y, loss_kind):
     """The metric summed over the batch (accuracy) or times the batch size (callables)."""
     if metric == "accuracy":
         return _correct(out, y, loss_kind)
@@ -333,7 +334,7 @@ def evaluate(
         model.train(was_training)
     result = {"loss": loss_sum / seen}
     if metric is not None:
-        result[_metric_name(metric)] = score_sum / seen
+        result[_metric_name(metric)] = float(score_sum) / seen
     return result
 
 
@@ -520,7 +521,7 @@ def fit(
                 seen += n
             record["loss"].append(loss_sum / seen)
             if metric_name:
-                record[metric_name].append(score_sum / seen)
+                record[metric_name].append(float(score_sum) / seen)
             if _diverged(record["loss"]):  # NaN/inf, or a million-fold growth (as in Chapter 4)
                 history.diverged = True
             if val_data is not None and not history.diverged:
