@@ -355,3 +355,23 @@ def test_history_plot_works_for_torch_runs():
         )
     axes = h.plot()
     assert len(axes) == 2
+
+
+def test_integer_inputs_stay_ids_for_a_model_that_embeds_them():
+    reproducible(0)
+    ids = np.random.default_rng(0).integers(0, 5, size=(40, 3))
+    y = (ids.sum(axis=1) > 6).astype(np.int64)
+    model = nn.Sequential(nn.Embedding(5, 4), nn.Flatten(), nn.Linear(12, 2))
+    h = fit(
+        model,
+        nn.CrossEntropyLoss(),
+        torch.optim.Adam(model.parameters(), lr=0.05),
+        ids,
+        y,
+        epochs=30,
+    )
+    assert h["accuracy"][-1] > 0.8
+    assert predict(model, ids).shape == (40, 2)
+    # without an embedding, integer inputs are numbers (pixels) and become floats
+    pixels = np.random.default_rng(1).integers(0, 17, size=(10, 2))
+    assert predict(mlp(), pixels).dtype == torch.get_default_dtype()

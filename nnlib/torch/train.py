@@ -79,6 +79,12 @@ def _param_dtype_device(model: nn.Module) -> tuple[torch.dtype, torch.device]:
     return torch.get_default_dtype(), torch.device("cpu")
 
 
+def _embeds(model: nn.Module) -> bool:
+    """Does the model look its inputs up in an embedding table? Then integer inputs are ids
+    and stay integers; otherwise they are numbers (pixels, counts) and become floats."""
+    return any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
+
+
 def _as_tensor(data, where: str, dtype: torch.dtype, device, is_target: bool) -> torch.Tensor:
     """``data`` as a tensor: floats in the model's dtype, integer labels as int64."""
     if isinstance(data, torch.Tensor):
@@ -98,6 +104,8 @@ def _as_tensor(data, where: str, dtype: torch.dtype, device, is_target: bool) ->
             raise ValueError(f"{where} contains NaN or infinity; clean or impute the data first")
     elif not is_target:
         t = t.to(dtype)  # integer pixels and the like: the model computes in floats
+    else:
+        t = t.long()  # class labels, or token ids for a model that embeds them
     if t.ndim == 0:
         raise ValueError(f"{where} must be a batch of samples (first axis); got a scalar")
     if len(t) == 0:
@@ -146,7 +154,7 @@ def _batches(X, y, model, batch_size: int, shuffle: bool, generator, where: str)
             f"{where}: targets y are missing; pass X and y, or a Dataset/DataLoader as X"
         )
     dtype, device = _param_dtype_device(model)
-    X_t = _as_tensor(X, f"{where}: X", dtype, device, is_target=False)
+    X_t = _as_tensor(X, f"{where}: X", dtype, device, is_target=_embeds(model))
     y_t = _as_tensor(y, f"{where}: y", dtype, device, is_target=True)
     if len(X_t) != len(y_t):
         raise ValueError(
@@ -276,7 +284,7 @@ def predict(model: nn.Module, X, batch_size: int | None = None) -> torch.Tensor:
         inputs = (batch[0] for batch in chunks)
     else:
         dtype, device = _param_dtype_device(model)
-        X_t = _as_tensor(X, "predict: X", dtype, device, is_target=False)
+        X_t = _as_tensor(X, "predict: X", dtype, device, is_target=_embeds(model))
         step = batch_size or len(X_t)
         inputs = (X_t[i : i + step] for i in range(0, len(X_t), step))
     was_training = model.training
@@ -392,9 +400,10 @@ def fit(
         Built on ``model.parameters()``.
     X, y : tensors or array_like
         Training inputs and targets (integer labels for classification). Float arrays are
-        converted to the model's dtype. Or pass a ``Dataset`` or ``DataLoader`` of
-        ``(input, target)`` pairs as ``X`` and leave ``y=None`` (a Dataset is batched and
-        shuffled here; a DataLoader is used as it is).
+        converted to the model's dtype, and so are integer inputs, unless the model has an
+        ``nn.Embedding`` (then they are token ids and become int64). Or pass a ``Dataset``
+        or ``DataLoader`` of ``(input, target)`` pairs as ``X`` and leave ``y=None`` (a
+        Dataset is batched and shuffled here; a DataLoader is used as it is).
     epochs : int, default 10
         The most epochs to run.
     batch_size : int, default 32
