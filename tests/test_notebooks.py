@@ -85,3 +85,13 @@ def test_chapter_notebook_has_enough_substance(path):
     wanted = {"words": 600, "asserts": 2, "exercises": 2, "figures": 1}
     short = {k: f"{found[k]} < {v}" for k, v in wanted.items() if found[k] < v}
     assert not short, f"too little: {short}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_control_characters_in_sources(path):
+    """A backslash sequence such as ``\\b`` or ``\\t`` written through a non-raw string turns
+    into a control character and breaks the maths around it."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        bad = sorted({f"{ord(ch):#04x}" for ch in cell.source if ord(ch) < 32 and ch != "\n"})
+        assert not bad, f"cell {i} holds control characters {bad}"
