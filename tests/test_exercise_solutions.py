@@ -28,6 +28,7 @@ NOTEBOOKS = sorted(
 )
 NB_IDS = [str(p.relative_to(ROOT / "book")) for p in NOTEBOOKS]
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](ch\d\d\.[\w.]+)["']""")
+CHECK_WITH_NAME = re.compile(r"""\bcheck\(\s*["'](ch\d\d\.[\w.]+)["']\s*,\s*([A-Za-z_]\w*)\s*\)""")
 
 
 def test_there_are_exercises():
@@ -77,4 +78,22 @@ def test_each_check_has_one_call_and_a_generated_solution_cell(path):
         )
         assert shown[exercise_id] == nbtools.solution_markdown(exercise_id), (
             f"{exercise_id}: the solution cell is stale; run `python tools/nbtools.py solutions`"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_solution_defines_the_stubs_name(path):
+    """Pasting the shown solution must replace the reader's stub, not define another name."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    pairs = CHECK_WITH_NAME.findall(code)
+    if not pairs:
+        pytest.skip("no exercises checking a named function")
+    for exercise_id, name in pairs:
+        if not re.search(rf"^def {name}\(", code, re.M):
+            continue  # the reader checks a value or an object, not a function they define
+        solution = ex.reference_solution(exercise_id)
+        assert getattr(solution, "__name__", name) == name, (
+            f"{exercise_id}: the notebook's stub is {name}, the solution defines "
+            f"{solution.__name__}"
         )

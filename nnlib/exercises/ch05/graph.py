@@ -56,7 +56,7 @@ def _(normalized_adjacency):
 
 
 @solution("ch05.normalized_adjacency")
-def normalized_adjacency(A):
+def normalized_adjacency_np(A):
     A_loop = A + np.eye(len(A))
     d = A_loop.sum(axis=1)
     d_inv_sqrt = 1 / np.sqrt(d)
