@@ -293,8 +293,13 @@ def versions(env: Path, names=("numpy", "torch", "matplotlib", "ipywidgets", "sc
 
 
 def freeze(env: Path) -> dict[str, str]:
-    out = run([env_python(env), "-m", "pip", "list", "--format=json"])
-    return {d["name"].lower(): d["version"] for d in json.loads(out)}
+    """``{distribution: version}`` installed in ``env`` (much quicker than ``pip list``)."""
+    code = (
+        "import importlib.metadata as m, json\n"
+        "print(json.dumps({d.metadata['Name'].lower().replace('_', '-'): d.version"
+        " for d in m.distributions()}))"
+    )
+    return json.loads(run([env_python(env), "-c", code]))
 
 
 def build_wheel(work: Path, log: Path) -> Path:
