@@ -16,8 +16,8 @@ course loop on the observed ratings only::
     pairs = torch.tensor(np.column_stack([users, items]))
     fit(model, nn.MSELoss(), optimizer, TensorDataset(pairs, ratings), epochs=...)
 
-(A ``TensorDataset`` keeps the indices as integers; :func:`~nnlib.torch.train.fit` converts
-plain integer *inputs* to floats, as it does for pixels.)
+(:func:`~nnlib.torch.train.fit` also takes the index pairs and ratings as two arrays: for a
+model with an embedding table it keeps integer inputs as indices.)
 """
 
 from __future__ import annotations
