@@ -11,8 +11,15 @@ Modules (and the chapter that teaches each):
 - ``setup``: seeds and threads for reproducible torch runs (every torch chapter).
 - ``train``: the one training loop of the torch chapters, with the same names and
   ``History`` as the numpy loop of Chapter 4.
-- The from-scratch building blocks of Chapter 5, Architectures (recurrent cells,
-  normalisation, attention, ...), each tested against its ``torch.nn`` twin.
+- The from-scratch building blocks of Chapter 5, Architectures, each tested against its
+  ``torch.nn`` twin (or an independent computation): ``recurrent`` (RNN, LSTM and GRU
+  cells), ``norm`` (batch and layer normalisation), ``residual`` (skip connections),
+  ``autoencoder`` (autoencoders and the VAE), ``gan`` (generative adversarial networks),
+  ``attention`` (scaled dot-product and multi-head attention, positional encodings),
+  ``transformer`` (a small encoder), ``unet`` (segmentation) and ``graph`` (graph
+  convolutions).
+- Chapter 6, Applications: ``factorization`` (matrix factorisation for recommendations) and
+  the pieces that take a trained model into use.
 """
 
 from __future__ import annotations
