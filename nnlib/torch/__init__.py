@@ -19,7 +19,8 @@ Modules (and the chapter that teaches each):
   ``transformer`` (a small encoder), ``unet`` (segmentation) and ``graph`` (graph
   convolutions).
 - Chapter 6, Applications: ``factorization`` (matrix factorisation for recommendations) and
-  the pieces that take a trained model into use.
+  ``serve`` (saving without pickle, loading in a fresh process, a predictor that checks its
+  input).
 """
 
 from __future__ import annotations
