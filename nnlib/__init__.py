@@ -21,6 +21,8 @@ Modules (and the chapter that teaches each):
 - ``torch``: the subpackage for everything that needs PyTorch (Chapters 5-7); loaded, like
   torch itself, only when used.
 - ``mnist``: Chapter 6, Applications (MNIST for readers with a network; never used offline).
+- ``recommend``: Chapter 6, Applications (ratings generated from hidden factors, the bias
+  baseline, RMSE).
 - ``data``, ``metrics``, ``plot``: used throughout.
 - ``widgets``, ``exercises``: the interactive parts of every chapter.
 """
@@ -51,6 +53,7 @@ _SUBMODULES = frozenset(
         "neurons",
         "optim",
         "plot",
+        "recommend",
         "schedules",
         "segmentation",
         "surfaces",
