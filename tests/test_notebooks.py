@@ -95,3 +95,18 @@ def test_no_control_characters_in_sources(path):
     for i, cell in enumerate(nb.cells):
         bad = sorted({f"{ord(ch):#04x}" for ch in cell.source if ord(ch) < 32 and ch != "\n"})
         assert not bad, f"cell {i} holds control characters {bad}"
+
+
+#: The longest code line that fits the book's content column at the code font of
+#: book/_static/nnbook.css (the browser test checks the rendered pages themselves).
+MAX_CODE_LINE = 86
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_lines_fit_the_page(path):
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "remove-cell" in cell.metadata.get("tags", []):
+            continue
+        long = [line for line in cell.source.splitlines() if len(line) > MAX_CODE_LINE]
+        assert not long, f"cell {i}: lines over {MAX_CODE_LINE} characters: {long}"

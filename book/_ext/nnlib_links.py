@@ -27,7 +27,9 @@ def move_chapter_notes(lines: list[str]) -> None:
         (
             i
             for i in range(len(lines) - 1)
-            if lines[i].strip() and not lines[i][0].isspace() and SECTION_RULE.match(lines[i + 1])
+            if lines[i].strip()
+            and not lines[i][0].isspace()
+            and SECTION_RULE.match(lines[i + 1])
         ),
         None,
     )
@@ -98,7 +100,9 @@ def _process_docstring(app, what, name, obj, options, lines) -> None:
         if not in_literal:
             lines[i] = link_chapters(line, pages)
         directive = stripped.startswith(".. ")
-        if (stripped.endswith("::") and not directive) or stripped.startswith(".. code"):
+        if (stripped.endswith("::") and not directive) or stripped.startswith(
+            ".. code"
+        ):
             in_literal = True
 
 

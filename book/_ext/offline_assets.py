@@ -82,7 +82,9 @@ class Package:
     version: str
     integrity: str  # the registry's ``dist.integrity`` of that version
     dest: str  # folder under _static/vendor/
-    select: Callable[[str], str | None]  # path in the tarball -> path under dest, or None
+    select: Callable[
+        [str], str | None
+    ]  # path in the tarball -> path under dest, or None
 
 
 PACKAGES = (
@@ -128,9 +130,17 @@ def _npm_pack(pkg: Package, workdir: Path) -> Path:
             f"npm is needed once to fetch {pkg.name}@{pkg.version} for the offline HTML book "
             "(install Node.js, or copy a filled _build/.vendor from another machine)"
         )
-    cmd = [npm, "pack", f"{pkg.name}@{pkg.version}", "--pack-destination", str(workdir)]
+    cmd = [
+        npm,
+        "pack",
+        f"{pkg.name}@{pkg.version}",
+        "--pack-destination",
+        str(workdir),
+    ]
     cmd += ["--silent", "--ignore-scripts"]
-    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        cmd, cwd=workdir, capture_output=True, text=True, timeout=600
+    )
     tarballs = sorted(workdir.glob("*.tgz"))
     if proc.returncode != 0 or len(tarballs) != 1:
         raise FetchError(
@@ -172,7 +182,9 @@ def fetch(cache: Path = DEFAULT_CACHE, log: Callable[[str], None] = print) -> Pa
         stamp = target / ".integrity"
         if stamp.is_file() and stamp.read_text().strip() == pkg.integrity:
             continue
-        log(f"offline assets: fetching {pkg.name}@{pkg.version} from the npm registry")
+        log(
+            f"offline assets: fetching {pkg.name}@{pkg.version} from the npm registry"
+        )
         with tempfile.TemporaryDirectory(prefix="nnbook-vendor-") as tmp:
             tarball = _npm_pack(pkg, Path(tmp))
             digest = _integrity(tarball.read_bytes())
@@ -185,7 +197,9 @@ def fetch(cache: Path = DEFAULT_CACHE, log: Callable[[str], None] = print) -> Pa
                 shutil.rmtree(target)
             n_files = _unpack(pkg, tarball, target)
         if n_files == 0:
-            raise FetchError(f"{pkg.name}@{pkg.version}: no files selected from the tarball")
+            raise FetchError(
+                f"{pkg.name}@{pkg.version}: no files selected from the tarball"
+            )
         stamp.write_text(pkg.integrity + "\n")
     return static
 
@@ -271,7 +285,9 @@ def _insert_before(app, scripts: list, suffix: str, body: str) -> None:
     for index, script in enumerate(scripts):
         if _filename(script).endswith(suffix):
             before = len(scripts)
-            app.builder.add_js_file("", priority=script.priority, body=body)  # appends
+            app.builder.add_js_file(
+                "", priority=script.priority, body=body
+            )  # appends
             if len(scripts) == before + 1:
                 scripts.insert(index, scripts.pop())
             return

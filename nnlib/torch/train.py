@@ -32,7 +32,8 @@ from torch.utils.data import DataLoader, Dataset
 
 from nnlib.train import History, _diverged
 
-__all__ = ["History", "count_parameters", "evaluate", "fit", "predict"]
+# History is nnlib.train.History (documented there), imported here for convenience.
+__all__ = ["count_parameters", "evaluate", "fit", "predict"]
 
 #: Loss classes (and functional names) whose outputs are class scores: "auto" records accuracy.
 _CLASSIFICATION = {
