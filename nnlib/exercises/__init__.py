@@ -44,6 +44,7 @@ __all__ = [
     "show_solution",
     "solution",
     "solution_source",
+    "tensor_floats",
 ]
 
 _REGISTRY: dict[str, tuple[Callable, str]] = {}
@@ -274,6 +275,31 @@ def as_floats(got, what: str, hint: str | None = None):
         return np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         raise Fail(f"{what} returned {got!r}, which is not a number or an array.", hint) from None
+
+
+def tensor_floats(got, what: str):
+    """The reader's tensor or array as a float numpy array, or :class:`Fail` saying why not.
+
+    A helper for the checkers of the torch chapters: like :func:`as_floats`, and a torch
+    tensor is accepted too (detached, in float64).
+
+    Parameters
+    ----------
+    got : torch.Tensor, array_like or None
+        What the reader's code returned.
+    what : str
+        How to name the call in the message.
+    """
+    import numpy as np
+
+    if got is None:
+        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
+    if hasattr(got, "detach") and hasattr(got, "numpy"):  # a torch tensor
+        return got.detach().double().numpy()
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise Fail(f"{what} returned {type(got).__name__}, not a tensor.") from None
 
 
 def format_value(value) -> str:

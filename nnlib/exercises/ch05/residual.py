@@ -4,24 +4,14 @@ nnlib.torch.residual.ResidualBlock, itself built from torch.nn.Linear)."""
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
-from nnlib.exercises import Fail, exercise, expect_close, solution
+from nnlib.exercises import exercise, expect_close, solution, tensor_floats
 
 __all__: list[str] = []
 
 
-def _numbers(got, what):
-    """A tensor or array the reader returned, as a float numpy array (Fail if it is not)."""
-    if got is None:
-        raise Fail(f"{what} returned None.", "Did you forget a `return` statement?")
-    if isinstance(got, torch.Tensor):
-        return got.detach().double().numpy()
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Fail(f"{what} returned {type(got).__name__}, not a tensor.") from None
+_numbers = tensor_floats  # the reader's tensor or array, as floats
 
 
 def _randn(g, *shape):
