@@ -29,6 +29,19 @@ _ROW_STYLE = f"{_GRID};padding:0.55em 0.2em;border-top:1px solid rgba(128,128,12
 CELL_STYLE = "display:block;padding:0;border:none;text-align:left;background:none"
 
 
+def select(registry: dict, names, kind: str) -> list:
+    """The records of ``registry`` named by ``names`` (all if None; one name or a list), in
+    that order; an unknown name is a ValueError listing the known ones."""
+    if names is None:
+        return list(registry.values())
+    if isinstance(names, str):
+        names = [names]
+    unknown = [key for key in names if key not in registry]
+    if unknown:
+        raise ValueError(f"unknown {kind} {unknown[0]!r}; expected one of {', '.join(registry)}")
+    return [registry[key] for key in names]
+
+
 def bullets(mark: str, phrases) -> str:
     """Phrases, HTML-escaped, one per line, each after ``mark`` (such as ``"+"``)."""
     return "<br>".join(f"{mark} {html.escape(p)}" for p in phrases)

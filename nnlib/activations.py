@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlib._tables import CELL_STYLE, bullets, grid_table_html
+from nnlib._tables import CELL_STYLE, bullets, grid_table_html, select
 from nnlib._validate import as_float_array, describe
 
 __all__ = [
@@ -1121,18 +1121,7 @@ _COLUMNS = (
 
 
 def _records(names) -> list[Activation]:
-    if names is None:
-        return list(ACTIVATIONS.values())
-    if isinstance(names, str):
-        names = [names]
-    records = []
-    for key in names:
-        if key not in ACTIVATIONS:
-            raise ValueError(
-                f"unknown activation {key!r}; expected one of {', '.join(ACTIVATIONS)}"
-            )
-        records.append(ACTIVATIONS[key])
-    return records
+    return select(ACTIVATIONS, names, "activation")
 
 
 def comparison_table(names=None) -> list[dict]:

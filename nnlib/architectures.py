@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from nnlib._tables import bullets, grid_table_html
+from nnlib._tables import bullets, grid_table_html, select
 
 __all__ = [
     "ARCHITECTURES",
@@ -221,18 +221,7 @@ _CAPTION = (
 
 
 def _records(names) -> list[Architecture]:
-    if names is None:
-        return list(ARCHITECTURES.values())
-    if isinstance(names, str):
-        names = [names]
-    records = []
-    for key in names:
-        if key not in ARCHITECTURES:
-            raise ValueError(
-                f"unknown architecture {key!r}; expected one of {', '.join(ARCHITECTURES)}"
-            )
-        records.append(ARCHITECTURES[key])
-    return records
+    return select(ARCHITECTURES, names, "architecture")
 
 
 def comparison_table(names=None) -> list[dict]:
