@@ -18,6 +18,8 @@ Modules (and the chapter that teaches each):
   ``attention`` (scaled dot-product and multi-head attention, positional encodings),
   ``transformer`` (a small encoder), ``unet`` (segmentation) and ``graph`` (graph
   convolutions).
+- ``models``: small reference models several notebooks share (the digits CNN of
+  Chapter 5, reused in Chapter 7) and the digits as image tensors.
 - Chapter 6, Applications: ``factorization`` (matrix factorisation for recommendations) and
   ``serve`` (saving without pickle, loading in a fresh process, a predictor that checks its
   input).
