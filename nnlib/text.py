@@ -179,8 +179,7 @@ class Vocabulary:
         unknown = sorted({t for t in tokens if t not in self.index}, key=str)
         if unknown:
             raise ValueError(
-                f"Vocabulary.encode: {len(unknown)} token(s) not in the vocabulary: "
-                f"{unknown[:10]}"
+                f"Vocabulary.encode: {len(unknown)} token(s) not in the vocabulary: {unknown[:10]}"
             )
         return np.array([self.index[t] for t in tokens], dtype=np.int64)
 
@@ -283,12 +282,12 @@ def next_token_windows(ids, length: int, step: int | None = None) -> tuple[np.nd
         raise TypeError(
             f"next_token_windows: ids must be a 1-D array of integer ids; got {describe(ids)}"
         )
-    for name, value in (("length", length), ("step", step)):
-        if value is None and name == "step":
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"next_token_windows: {name} must be a positive integer; got {value!r}")
     step = length if step is None else step
+    for name, value in (("length", length), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(
+                f"next_token_windows: {name} must be a positive integer; got {value!r}"
+            )
     n = (len(ids) - length - 1) // step + 1 if len(ids) > length else 0
     if n < 1:
         raise ValueError(
