@@ -1,11 +1,11 @@
 """Sharper stored figures: PNGs rendered at more pixels than they are shown with.
 
 ``tools/nbtools.py execute`` loads this into every kernel it starts (nothing appears in the
-notebook). Each matplotlib figure is then stored as a PNG rendered at ``DPI`` dots per inch,
-with ``width``/``height`` metadata giving its usual size at the figure's own dpi (100 in the
-book's style). The built book shows the figure at that size and a high-DPI screen gets the
-extra pixels. 150 dpi is a compromise: sharp on a 2x screen, and about twice the bytes of
-100 dpi, where 200 dpi (IPython's "retina") would be about three times.
+notebook). Each matplotlib figure is then stored as a PNG rendered at ``SCALE`` times its
+own dpi (so 150 dpi for the book's 100-dpi style), with ``width``/``height`` metadata giving
+its usual size. The built book shows the figure at that size and a high-DPI screen gets the
+extra pixels. 1.5 is a compromise: sharp on a 2x screen, and about twice the bytes of a
+plain figure, where IPython's "retina" (2x) would be about three times.
 
 Readers running a notebook in Jupyter or Colab get their front end's usual figures; nbval
 does not compare images or output metadata, so stored and fresh outputs still match.
@@ -13,11 +13,11 @@ does not compare images or output metadata, so stored and fresh outputs still ma
 
 from __future__ import annotations
 
-DPI = 150
+SCALE = 1.5
 
 
-def install(dpi: int = DPI) -> None:
-    """Render the current IPython kernel's matplotlib figures as ``dpi``-dot PNGs."""
+def install(scale: float = SCALE) -> None:
+    """Render the current IPython kernel's matplotlib figures at ``scale`` times their dpi."""
     import matplotlib.pyplot as plt
     from IPython import get_ipython
     from IPython.core.display import _pngxy
@@ -33,11 +33,10 @@ def install(dpi: int = DPI) -> None:
         return
 
     def png(fig: Figure):
-        data = print_figure(fig, "png", dpi=dpi)
+        data = print_figure(fig, "png", dpi=fig.dpi * scale)
         if not data:  # an empty figure draws nothing, as with IPython's formatter
             return None
         width, height = _pngxy(data)
-        shown = fig.dpi / dpi
-        return data, {"width": round(width * shown), "height": round(height * shown)}
+        return data, {"width": round(width / scale), "height": round(height / scale)}
 
     shell.display_formatter.formatters["image/png"].for_type(Figure, png)
