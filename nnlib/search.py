@@ -109,6 +109,14 @@ class SearchSpace:
         self.validate(config)
         return tuple(config[name] for name in self.names)
 
+    def from_key(self, key: Sequence) -> dict:
+        """The configuration whose :meth:`key` is ``key``."""
+        if len(key) != len(self.names):
+            raise ValueError(f"a key needs {len(self.names)} values, got {len(key)}")
+        config = dict(zip(self.names, key, strict=True))
+        self.validate(config)
+        return config
+
     def sample(self, rng) -> dict:
         """A configuration with every value drawn uniformly at random.
 

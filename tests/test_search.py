@@ -33,6 +33,7 @@ def test_space_size_and_iteration():
     configs = list(SPACE)
     assert SPACE.size == len(configs) == 18
     assert len({SPACE.key(c) for c in configs}) == 18
+    assert all(SPACE.from_key(SPACE.key(c)) == c for c in configs)
     assert SPACE.names == ("depth", "width", "activation", "bias")
 
 
@@ -118,6 +119,8 @@ def test_errors():
         SPACE.mutate({"depth": 1}, np.random.default_rng(0))
     with pytest.raises(ValueError, match="not one of"):
         SPACE.key({"depth": 5, "width": 8, "activation": "relu", "bias": True})
+    with pytest.raises(ValueError, match="a key needs"):
+        SPACE.from_key((1, 8))
     with pytest.raises(ValueError, match="nothing to mutate"):
         SearchSpace({"a": (1,)}).mutate({"a": 1}, np.random.default_rng(0))
     with pytest.raises(ValueError, match="budget"):
