@@ -57,13 +57,20 @@ def _draw_pet(size: int, is_dog: bool, gen: np.random.Generator, spread: float) 
     fine = size * _OVERSAMPLE
     yy, xx = (np.mgrid[0:fine, 0:fine] + 0.5) / fine  # unit square, y grows downwards
 
+    # Paint layer by layer into a map of colour indices (0 = the background gradient),
+    # then look the colours up once.
+    layer = np.zeros((fine, fine), dtype=np.uint8)
+    colours = []
+
+    def paint(mask, colour):
+        colours.append(colour)
+        layer[mask] = len(colours)
+
     # background: a smooth colour gradient and a few blobs of other colours (clutter)
     top, bottom = gen.uniform(0.1, 0.9, 3), gen.uniform(0.1, 0.9, 3)
-    image = top + (bottom - top) * yy[..., None]
     for _ in range(int(gen.integers(1, 4))):
         centre, axes = gen.uniform(0, 1, 2), gen.uniform(0.05, 0.2, 2)
-        blob = _ellipse(xx, yy, centre, axes, gen.uniform(0, np.pi))
-        image[blob] = gen.uniform(0.1, 0.9, 3)
+        paint(_ellipse(xx, yy, centre, axes, gen.uniform(0, np.pi)), gen.uniform(0.1, 0.9, 3))
 
     # the head: radius r, centre anywhere it fits (spread 0 = the middle), tilted
     r = gen.uniform(0.15, 0.22)
@@ -75,8 +82,7 @@ def _draw_pet(size: int, is_dog: bool, gen: np.random.Generator, spread: float) 
     v = -(s * (xx - cx) + c * (yy - cy)) / r
 
     fur = gen.uniform(0.25, 0.95) * np.array([1.0, gen.uniform(0.5, 0.9), gen.uniform(0.2, 0.7)])
-    ear_colour = fur * gen.uniform(0.7, 0.9)
-    ears = np.zeros_like(u, dtype=bool)
+    ears = np.zeros((fine, fine), dtype=bool)
     for side in (-1, 1):
         if is_dog:  # floppy: an ellipse hanging down beside the head
             ears |= _ellipse(u, v, (side * 0.95, -0.15), (0.32, 0.75), side * 0.3)
@@ -84,15 +90,18 @@ def _draw_pet(size: int, is_dog: bool, gen: np.random.Generator, spread: float) 
             base = [(side * np.sin(a), np.cos(a)) for a in (0.2, 1.05)]
             tip = (side * 1.15, 1.45)
             ears |= _triangle(u, v, [base[0], base[1], tip])
-    head = u**2 + v**2 <= 1
-    image[ears & ~head] = ear_colour
-    image[head] = fur
+    paint(ears, fur * gen.uniform(0.7, 0.9))
+    paint(u**2 + v**2 <= 1, fur)
     dark = np.array([0.08, 0.06, 0.05])
     for ex in (-0.38, 0.38):
-        image[(u - ex) ** 2 + (v - 0.2) ** 2 <= 0.14**2] = dark
-    image[u**2 + (v + 0.3) ** 2 <= 0.12**2] = dark
+        paint((u - ex) ** 2 + (v - 0.2) ** 2 <= 0.14**2, dark)
+    paint(u**2 + (v + 0.3) ** 2 <= 0.12**2, dark)
 
-    image = image.reshape(size, _OVERSAMPLE, size, _OVERSAMPLE, 3).mean(axis=(1, 3))
+    rows = top + (bottom - top) * ((np.arange(fine) + 0.5) / fine)[:, None]
+    palette = np.vstack([np.zeros((1, 3)), colours])
+    image = np.where(layer[..., None] > 0, palette[layer], rows[:, None, :])
+    image = image.reshape(size, _OVERSAMPLE, size, _OVERSAMPLE, 3).sum(axis=(1, 3))
+    image /= _OVERSAMPLE**2
     image += 0.03 * gen.standard_normal(image.shape)
     return np.clip(image, 0, 1)
 
