@@ -22,6 +22,7 @@ from nnlib.torch.rl import (  # noqa: E402
     reinforce_loss,
     rollout,
     sampling_policy,
+    snap_parameters,
 )
 
 
@@ -219,3 +220,20 @@ def test_reinforce_learns_the_walk():
         loss.backward()
         opt.step()
     assert evaluate_policy(env, greedy_policy(net), episodes=2).tolist() == [10.0, 10.0]
+
+
+def test_snap_parameters():
+    net = nn.Linear(3, 2).double()
+    with torch.no_grad():
+        net.weight.fill_(0.123456789)
+        net.bias.copy_(torch.tensor([1.0 + 3e-13, -2e-7]))
+    snap_parameters(net)
+    assert net.weight[0, 0].item() == 0.123457 and net.bias.tolist() == [1.0, -0.0]
+    twin = nn.Linear(3, 2).double()
+    twin.load_state_dict(net.state_dict())
+    with torch.no_grad():
+        twin.weight.add_(1e-15)  # a last-bit difference, as another CPU's kernels give
+    snap_parameters(twin)
+    assert torch.equal(twin.weight, net.weight)
+    with pytest.raises(TypeError, match="Module"):
+        snap_parameters([torch.zeros(2)])

@@ -17,6 +17,8 @@ which environment or which network is used:
   :math:`G_t = r_t + \\gamma r_{t+1} + \\gamma^2 r_{t+2} + \\dots`;
 - :func:`reinforce_loss` is the REINFORCE surrogate loss :math:`-\\frac{1}{T}\\sum_t G_t
   \\log \\pi(a_t \\mid s_t)`, whose gradient is the policy-gradient estimate (Williams, 1992);
+- :func:`snap_parameters` rounds a network's weights after each update, so that a seeded
+  run gives the same agent on every CPU;
 - :func:`evaluate_policy` measures a policy's returns over seeded episodes;
 - :func:`draw_cartpole` draws a cart-pole state with matplotlib patches (no display server
   or pygame needed).
@@ -42,6 +44,7 @@ __all__ = [
     "reinforce_loss",
     "rollout",
     "sampling_policy",
+    "snap_parameters",
 ]
 
 
@@ -152,11 +155,14 @@ def sampling_policy(net: torch.nn.Module, generator: torch.Generator | None = No
 
     Taught in: Chapter 6, Applications (reinforcement learning).
 
-    The action is drawn from :math:`\\pi(a \\mid s) = \\mathrm{softmax}(\\text{net}(s))_a` with
-    ``torch.multinomial`` and ``generator``, so a seeded generator replays the same actions.
-    Use a float64 network: the draw compares a uniform number with cumulative probabilities,
-    and float32 rounding that differs between CPUs could flip an action and change the rest
-    of the episode.
+    The action is drawn from :math:`\\pi(a \\mid s) = \\mathrm{softmax}(\\text{net}(s))_a` by
+    inverse-CDF sampling: one uniform number :math:`u` from ``generator`` (``torch.rand``),
+    and the first action whose cumulative probability exceeds :math:`u`. A seeded generator
+    replays the same actions on every CPU. (``torch.multinomial`` is not used: its CPU
+    kernel draws its random numbers differently depending on the CPU's vector instructions.)
+    Use a float64 network: float32 rounding that differs between CPUs could move a
+    cumulative probability across :math:`u`, flip an action and change the rest of the
+    episode.
 
     Parameters
     ----------
@@ -175,8 +181,9 @@ def sampling_policy(net: torch.nn.Module, generator: torch.Generator | None = No
 
     def policy(observation: torch.Tensor) -> int:
         with torch.no_grad():
-            probs = torch.softmax(net(observation), dim=-1)
-        return int(torch.multinomial(probs, 1, generator=generator))
+            cumulative = torch.cumsum(torch.softmax(net(observation), dim=-1), dim=-1)
+        u = torch.rand((), generator=generator, dtype=cumulative.dtype)
+        return min(int((cumulative <= u).sum()), cumulative.shape[-1] - 1)
 
     return policy
 
@@ -313,6 +320,31 @@ def reinforce_loss(logits: torch.Tensor, actions: torch.Tensor, returns: torch.T
     log_probs = torch.log_softmax(logits, dim=1)
     taken = log_probs.gather(1, actions.long().unsqueeze(1)).squeeze(1)
     return -(taken * returns.detach().to(logits.dtype)).mean()
+
+
+def snap_parameters(net: torch.nn.Module, decimals: int = 6) -> None:
+    """Round every parameter of ``net`` in place to ``decimals`` decimal places.
+
+    Taught in: Chapter 6, Applications (reinforcement learning).
+
+    Reinforcement learning amplifies tiny differences: float64 sums done in another order
+    by another CPU's vector kernels change the weights in their last bits, one action
+    somewhere flips, and from then on the agent sees different episodes and learns a
+    different policy. Rounding the weights after every update to a grid much finer than an
+    update step (``10**-6`` against Adam steps of about the learning rate) erases those
+    last-bit differences, so a seeded run replays the same on every machine; it does not
+    change what is learned.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+    decimals : int, default 6
+    """
+    if not isinstance(net, torch.nn.Module):
+        raise TypeError(f"snap_parameters: net must be a torch.nn.Module; got {type(net).__name__}")
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(torch.round(p, decimals=decimals))
 
 
 def evaluate_policy(env, policy: Callable, episodes: int = 10, seed: int = 0) -> np.ndarray:
