@@ -227,7 +227,7 @@ MILESTONES: tuple[Milestone, ...] = (
         "field and helped start the revival.",
         "hopfield1982neural",
         "Chapter 1, History",
-        None,
+        _CH1_HP,
     ),
     Milestone(
         1986,

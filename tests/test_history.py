@@ -28,6 +28,7 @@ from nnlib.history import (  # noqa: E402
 )
 
 BIB_KEYS = set(re.findall(r"@\w+\{([^,\s]+),", (ROOT / "book/references.bib").read_text()))
+TOC = (ROOT / "_toc.yml").read_text(encoding="utf-8")
 CHAPTER_FOLDERS = (
     "01_history",
     "02_neurons",
@@ -86,12 +87,30 @@ def test_chapters_1_to_4_pages_exist():
             assert page_written(m), m.page
 
 
-def test_a_missing_page_says_to_come_and_an_untold_one_says_so():
+@pytest.mark.parametrize("m", milestones(), ids=lambda m: str(m.year))
+def test_every_milestone_links_to_a_notebook_that_runs_it(m):
+    assert m.page is not None, f"{m.year} {m.title}: no page of the book runs it"
+    assert (ROOT / f"{m.page}.ipynb").is_file(), f"{m.page}.ipynb does not exist"
+    assert re.search(rf"file:\s*{re.escape(m.page)}\s*$", TOC, re.M), f"{m.page} not in _toc.yml"
+    assert chapter_link(m).endswith(".ipynb")
+    assert f"]({chapter_link(m)})" in table_markdown()
+
+
+def test_nothing_in_the_tables_is_left_to_come():
+    for table in (table_markdown(), table_html()):
+        assert "(to come)" not in table and "(told here, not run)" not in table
+
+
+def test_a_missing_page_says_to_come_and_an_untold_one_says_so(monkeypatch):
     missing = dataclasses.replace(milestone(2017), page="book/05_architectures/99_not_yet")
+    untold = dataclasses.replace(milestone(1982), page=None)
     assert not page_written(missing) and chapter_link(missing) == ""
-    assert milestone(1982).page is None
+    assert not page_written(untold) and chapter_link(untold) == ""
+    others = tuple(m for m in history.MILESTONES if m.year not in (1982, 2017))
+    monkeypatch.setattr(history, "MILESTONES", (*others, missing, untold))
     assert "Chapter 1, History (told here, not run)" in table_markdown()
-    assert "(told here, not run)" in table_html()
+    assert "Chapter 5, Architectures (to come)" in table_markdown()
+    assert "(told here, not run)" in table_html() and "(to come)" in table_html()
 
 
 def test_without_the_book_every_named_page_counts_as_written(monkeypatch):
@@ -99,7 +118,7 @@ def test_without_the_book_every_named_page_counts_as_written(monkeypatch):
     missing = dataclasses.replace(milestone(2017), page="book/05_architectures/99_not_yet")
     assert page_written(missing)
     assert chapter_link(missing) == "../05_architectures/99_not_yet.ipynb"
-    assert not page_written(milestone(1982))
+    assert not page_written(dataclasses.replace(milestone(1982), page=None))
 
 
 def test_page_written_errors():
