@@ -19,6 +19,7 @@ from nnlib.torch.compression import (
     quantize_int8,
     sparsity,
     state_dict_bytes,
+    torch_quantize_dynamic,
 )
 
 
@@ -104,6 +105,10 @@ def test_int8_fallback_matmul_is_exact(monkeypatch):
     assert torch.equal(compression._int8_matmul(a, b).long(), exact)
     monkeypatch.delattr(torch, "_int_mm")
     assert torch.equal(compression._int8_matmul(a, b).long(), exact)
+    b = torch.randint(-127, 128, (1100, 3), dtype=torch.int8)
+    a = torch.randint(-127, 128, (4, 1100), dtype=torch.int8)
+    exact = a.long() @ b.long()
+    assert torch.equal(compression._int8_matmul(a, b).long(), exact)
 
 
 def test_quantize_dynamic_int8_copies_and_replaces():
@@ -115,21 +120,25 @@ def test_quantize_dynamic_int8_copies_and_replaces():
     assert isinstance(quantize_dynamic_int8(nn.Linear(3, 2)), Int8Linear)
 
 
-def test_agrees_with_torch_deprecated_dynamic_quantisation():
+def test_agrees_with_torch_dynamic_quantisation_without_warnings():
     torch.manual_seed(3)
     model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10)).eval()
     x = torch.rand(50, 64)
-    with warnings.catch_warnings():  # torch.ao.quantization is deprecated in torch 2.13
-        warnings.simplefilter("ignore")
-        from torch.ao.quantization import quantize_dynamic
-
-        theirs = quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch's deprecation warnings must not leak
+        theirs_model = torch_quantize_dynamic(model)
+        theirs = theirs_model(x)
     ours = quantize_dynamic_int8(model)(x)
     ref = model(x).detach()
     scale = ref.abs().max()
     assert (ours - ref).abs().max() < 0.02 * scale
     assert (theirs - ref).abs().max() < 0.02 * scale
     assert (ours - theirs).abs().max() < 0.02 * scale
+    # int8 weights (one byte each), float32 biases, and a scale and zero point per layer
+    assert state_dict_bytes(theirs_model) == 64 * 128 + 128 * 10 + (128 + 10) * 4 + 2 * 12
+    assert isinstance(model[0], nn.Linear)  # the original is unchanged
+    with pytest.raises(TypeError):
+        torch_quantize_dynamic("model")
 
 
 def test_distillation_loss_formula():

@@ -10,7 +10,9 @@ Taught in: Chapter 7, Frontiers (compression).
   unit; each input row is quantised when it arrives (hence *dynamic*), the product is taken
   in integers and rescaled to floats. torch 2.13's own ``torch.ao.quantization`` is
   deprecated in favour of the separate ``torchao`` package, so the course writes the few
-  lines itself and the tests compare them with torch's deprecated version.
+  lines itself; the tests compare them with torch's version.
+- :func:`torch_quantize_dynamic`: torch's own (deprecated, fast) version of the same, with
+  exactly its deprecation warnings silenced.
 - :func:`distillation_loss`: the loss of knowledge distillation (Hinton et al., 2015), a
   temperature-softened KL divergence to the teacher's outputs, optionally mixed with the
   cross-entropy on the labels.
@@ -44,6 +46,7 @@ __all__ = [
     "quantize_int8",
     "sparsity",
     "state_dict_bytes",
+    "torch_quantize_dynamic",
 ]
 
 
@@ -58,8 +61,10 @@ def state_dict_bytes(model: nn.Module) -> int:
     Taught in: Chapter 7, Frontiers (compression).
 
     A float32 weight takes 4 bytes, a float64 one 8 and an int8 one 1; the file that
-    ``torch.save`` writes adds a small header. Pruning masks (``weight_mask``) count too, so
-    call ``torch.nn.utils.prune.remove`` before measuring a pruned model.
+    ``torch.save`` writes adds a small header. The ``(weight, bias)`` pairs of torch's
+    quantised layers (:func:`torch_quantize_dynamic`) are counted too. Pruning masks
+    (``weight_mask``) count too, so call ``torch.nn.utils.prune.remove`` before measuring a
+    pruned model.
 
     Parameters
     ----------
@@ -70,7 +75,17 @@ def state_dict_bytes(model: nn.Module) -> int:
     int
     """
     _check_module(model, "state_dict_bytes")
-    return sum(t.numel() * t.element_size() for t in model.state_dict().values())
+    return sum(_tensor_bytes(v) for v in model.state_dict().values())
+
+
+def _tensor_bytes(value) -> int:
+    """Bytes of a tensor, or of the tensors in a tuple or list (torch's packed int8 layers
+    store ``(weight, bias)`` tuples); anything else (a dtype, a number) counts 0."""
+    if isinstance(value, torch.Tensor):
+        return value.numel() * value.element_size()
+    if isinstance(value, tuple | list):
+        return sum(_tensor_bytes(v) for v in value)
+    return 0
 
 
 def csr_bytes(model: nn.Module, index_bytes: int = 4) -> int:
@@ -168,14 +183,19 @@ def quantize_int8(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _int8_matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """``a @ b`` for int8 matrices, accumulated exactly in int32."""
-    if hasattr(torch, "_int_mm"):
+    """``a @ b`` for int8 matrices, as exact int32 sums.
+
+    torch's int8 product ``torch._int_mm`` is fast on CPUs with AVX-512 and far slower than
+    a float product elsewhere, so it is used only there. Otherwise, for fewer than 1,040
+    terms, the sums are taken in float32: products of int8 values summed over so few terms
+    stay below 2**24, so float32 holds every partial sum exactly and gives the same
+    integers whatever the summation order.
+    """
+    if hasattr(torch, "_int_mm") and torch.backends.cpu.get_cpu_capability() == "AVX512":
         return torch._int_mm(a, b)
-    # Products of int8 values summed over fewer than 1040 terms stay below 2**24, so float32
-    # holds every partial sum exactly: the same integers, whatever the summation order.
     if a.shape[1] < 1040:
         return (a.float() @ b.float()).to(torch.int32)
-    return a.int() @ b.int()
+    return (a.long() @ b.long()).to(torch.int32)
 
 
 class Int8Linear(nn.Module):
@@ -256,6 +276,37 @@ def quantize_dynamic_int8(model: nn.Module) -> nn.Module:
             if isinstance(sub, nn.Linear):
                 setattr(child, attr, Int8Linear.from_float(sub))
     return copied.eval()
+
+
+#: The deprecation messages of ``torch.ao.quantization`` in torch 2.13 (its eager-mode API is
+#: moving to the separate ``torchao`` package), silenced by :func:`torch_quantize_dynamic`.
+_TORCH_AO_DEPRECATIONS = (
+    (DeprecationWarning, r"torch\.ao\.quantization is deprecated"),
+    (UserWarning, r"torch\.quantize_per_tensor, torch\.quantize_per_channel and other quantized"),
+)
+
+
+def torch_quantize_dynamic(model: nn.Module) -> nn.Module:
+    """torch's own dynamic int8 quantisation of the ``nn.Linear`` layers of ``model``.
+
+    Taught in: Chapter 7, Frontiers (compression).
+
+    ``torch.ao.quantization.quantize_dynamic`` runs the int8 products in fused fbgemm or
+    qnnpack kernels, which are fast on every common CPU. In torch 2.13 the module is
+    deprecated: its replacement lives in the separate ``torchao`` package, which the course
+    does not install. It still works, so this function calls it with exactly its two
+    deprecation warnings silenced (nothing else), and returns a quantised copy in eval mode;
+    ``model`` is left unchanged.
+    """
+    import warnings
+
+    _check_module(model, "torch_quantize_dynamic")
+    with warnings.catch_warnings():
+        for category, message in _TORCH_AO_DEPRECATIONS:
+            warnings.filterwarnings("ignore", message=message, category=category)
+        from torch.ao.quantization import quantize_dynamic
+
+        return quantize_dynamic(copy.deepcopy(model).eval(), {nn.Linear}, dtype=torch.qint8)
 
 
 def distillation_loss(
