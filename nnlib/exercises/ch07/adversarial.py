@@ -6,7 +6,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from nnlib.exercises import Fail, exercise, expect_close, solution, tensor_floats
+from nnlib.exercises import exercise, expect_close, solution
+from nnlib.exercises.ch07._shapes import like_input
 
 __all__: list[str] = []
 
@@ -32,13 +33,7 @@ def _gradient(model, x, y, reduction="sum"):
 
 
 def _reader_result(got, what, shape):
-    got = tensor_floats(got, what)
-    if got.shape != tuple(shape):
-        raise Fail(
-            f"{what} returned shape {got.shape}; expected {tuple(shape)}, the shape of x.",
-            "Return the whole batch of attacked images, shaped like x.",
-        )
-    return got
+    return like_input(got, what, shape, "Return the whole batch of attacked images, shaped like x.")
 
 
 @exercise("ch07.fgsm", success="Your FGSM matches nnlib's on every image and budget.")
