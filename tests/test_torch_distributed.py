@@ -100,3 +100,12 @@ def test_shard_needs_equal_parts():
     batch = (torch.zeros(5, 64), torch.zeros(5, dtype=torch.long))
     with pytest.raises(ValueError, match="does not split"):
         ddp_demo._shard(batch, 0, 2)
+
+
+def test_torchrun_failure_is_an_error():
+    from nnlib.torch.distributed import torchrun
+
+    with pytest.raises(RuntimeError, match="failed"):
+        torchrun("nnlib.torch.no_such_module", nproc_per_node=1, timeout=120)
+    with pytest.raises(ValueError, match="nproc_per_node"):
+        torchrun("nnlib.torch.ddp_demo", nproc_per_node=0)
