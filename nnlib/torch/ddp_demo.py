@@ -22,7 +22,7 @@ Run it as a script under ``torchrun`` (one process per rank; ``torchrun`` sets `
 
     torchrun --nproc-per-node=2 -m nnlib.torch.ddp_demo
 
-Rank 0 then trains the single-process reference too and prints the largest difference.
+Rank 0 then trains the single-process reference too and says whether the parameters agree.
 """
 
 from __future__ import annotations
