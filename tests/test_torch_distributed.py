@@ -109,3 +109,13 @@ def test_torchrun_failure_is_an_error():
         torchrun("nnlib.torch.no_such_module", nproc_per_node=1, timeout=120)
     with pytest.raises(ValueError, match="nproc_per_node"):
         torchrun("nnlib.torch.ddp_demo", nproc_per_node=0)
+
+
+def test_error_message_names_the_cause_first():
+    from nnlib.torch.distributed import _error_message
+
+    broken = "RuntimeError: [gloo/transport/tcp/pair.cc] Read error: Connection reset by peer"
+    message = _error_message({0: broken, 1: "ValueError: rank one is broken"})
+    assert message.startswith("launch: worker rank 1 failed")
+    assert "ranks [0] failed too" in message
+    assert _error_message({2: "ValueError: x"}) == "launch: worker rank 2 failed:\nValueError: x"

@@ -68,13 +68,30 @@ def _child(worker_fn, rank, world_size, port, args, results, timeout, backend):
         )
         try:
             result = worker_fn(rank, world_size, *args)
+            buffer = io.BytesIO()
+            torch.save(result, buffer)  # tensors, numbers, lists, dicts: no pickled code
+            results.put((rank, "ok", buffer.getvalue()))
+        except BaseException:  # report first: leaving the group breaks the others' waits
+            results.put((rank, "error", traceback.format_exc()))
+            time.sleep(0.5)  # let the report leave before the connections close
         finally:
             dist.destroy_process_group()
-        buffer = io.BytesIO()
-        torch.save(result, buffer)  # tensors, numbers, lists, dicts: no pickled code
-        results.put((rank, "ok", buffer.getvalue()))
-    except BaseException:  # report everything, even KeyboardInterrupt, then exit
+    except BaseException:  # joining failed (or leaving did): report it, then exit
         results.put((rank, "error", traceback.format_exc()))
+
+
+#: Phrases of errors that a rank gets when *another* rank has died (a broken connection).
+_SECONDARY = ("Connection reset by peer", "Connection closed by peer", "gloo/transport")
+
+
+def _error_message(errors: dict[int, str]) -> str:
+    """One message for the failed ranks, the likely cause (not a broken connection) first."""
+    order = sorted(errors, key=lambda r: (any(m in errors[r] for m in _SECONDARY), r))
+    first, *others = order
+    message = f"launch: worker rank {first} failed:\n{errors[first]}"
+    if others:
+        message += f"\n(ranks {others} failed too, probably as a consequence)"
+    return message
 
 
 def _stop(processes) -> None:
@@ -162,14 +179,20 @@ def launch(
         for rank in range(world_size)
     ]
     outputs: dict[int, object] = {}
+    errors: dict[int, str] = {}
     deadline = time.monotonic() + timeout
+    grace_end = float("inf")  # set when the first error arrives
     try:
         for p in processes:
             p.start()
-        while len(outputs) < world_size:
+        while len(outputs) + len(errors) < world_size:
+            if errors and time.monotonic() > grace_end:
+                break  # the other ranks are probably stuck waiting for the failed one
             try:
                 rank, status, payload = results.get(timeout=0.1)
             except queue_module.Empty:
+                if errors:
+                    continue
                 if time.monotonic() > deadline:
                     raise TimeoutError(
                         f"launch: the workers did not finish within {timeout} s; "
@@ -191,8 +214,13 @@ def launch(
                         ) from None
                 continue
             if status == "error":
-                raise RuntimeError(f"launch: worker rank {rank} failed:\n{payload}")
-            outputs[rank] = torch.load(io.BytesIO(payload), weights_only=True)
+                if not errors:  # wait a moment for the others' reports: which failed first?
+                    grace_end = time.monotonic() + 2.0
+                errors[rank] = payload
+            else:
+                outputs[rank] = torch.load(io.BytesIO(payload), weights_only=True)
+        if errors:
+            raise RuntimeError(_error_message(errors))
     finally:
         _stop(processes)
         results.close()
