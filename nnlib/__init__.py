@@ -23,6 +23,17 @@ Modules (and the chapter that teaches each):
 - ``mnist``: Chapter 6, Applications (MNIST for readers with a network; never used offline).
 - ``recommend``: Chapter 6, Applications (ratings generated from hidden factors, the bias
   baseline, RMSE).
+- ``pets``: Chapter 6, Applications (generated cartoon cats and dogs; writing an image set
+  to class folders).
+- ``text``: Chapter 6, Applications (tokens and vocabularies, padding, next-character
+  windows, generated reviews with negation, a public-domain novel shipped in
+  ``nnlib/corpora``).
+- ``fairness``: Chapter 7, Frontiers (group rates, demographic-parity and equalised-odds
+  gaps, per-group thresholds).
+- ``search``: Chapter 7, Frontiers (a search space of small networks, random search and
+  regularised evolution).
+- ``spiking``: Chapter 7, Frontiers (integrate-and-fire layers, a ReLU network run as a
+  rate-coded spiking network, synaptic events).
 - ``data``, ``metrics``, ``plot``: used throughout.
 - ``widgets``, ``exercises``: the interactive parts of every chapter.
 """
@@ -41,6 +52,7 @@ _SUBMODULES = frozenset(
         "conv",
         "data",
         "exercises",
+        "fairness",
         "gradcheck",
         "gradient_flow",
         "history",
@@ -52,11 +64,15 @@ _SUBMODULES = frozenset(
         "neuron_model",
         "neurons",
         "optim",
+        "pets",
         "plot",
         "recommend",
         "schedules",
+        "search",
         "segmentation",
+        "spiking",
         "surfaces",
+        "text",
         "torch",
         "train",
         "widgets",

@@ -110,3 +110,27 @@ def test_code_lines_fit_the_page(path):
             continue
         long = [line for line in cell.source.splitlines() if len(line) > MAX_CODE_LINE]
         assert not long, f"cell {i}: lines over {MAX_CODE_LINE} characters: {long}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_figures_are_stored_sharp(path):
+    """Stored figures come from `nbtools.py execute` (tools/sharp_figures.py): rendered at
+    1.5 times their dpi and shown at their own size, so they stay crisp on high-DPI screens."""
+    import base64
+    import struct
+
+    import sharp_figures
+
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" not in data:
+                continue
+            png = base64.b64decode(data["image/png"])
+            width = struct.unpack(">I", png[16:20])[0]
+            shown = output.get("metadata", {}).get("image/png", {}).get("width")
+            assert shown, f"cell {index}: a figure without its display size; re-run nbtools execute"
+            assert abs(width / shown - sharp_figures.SCALE) < 0.02, (
+                f"cell {index}: figure rendered at {width / shown:.2f}x its display size"
+            )

@@ -20,9 +20,17 @@ Modules (and the chapter that teaches each):
   convolutions).
 - ``models``: small reference models several notebooks share (the digits CNN of
   Chapter 5, reused in Chapter 7) and the digits as image tensors.
-- Chapter 6, Applications: ``factorization`` (matrix factorisation for recommendations) and
+- Chapter 6, Applications: ``factorization`` (matrix factorisation for recommendations),
   ``serve`` (saving without pickle, loading in a fresh process, a predictor that checks its
-  input).
+  input), ``vision`` (image folders and torchvision-style augmentation) and ``rl`` (rollouts,
+  discounted returns and the REINFORCE loss, for any Gymnasium-style environment).
+- Chapter 7, Frontiers: ``transfer`` (class subsets, few-shot draws, freezing),
+  ``contrastive`` (SimCLR views and the NT-Xent loss), ``adversarial`` (FGSM, PGD,
+  adversarial training batches), ``attribution`` (saliency, gradient x input, integrated
+  gradients, occlusion), ``compression`` (sizes, sparsity, int8 layers, distillation),
+  ``federated`` (client splits and FedAvg), ``distributed`` and ``ddp_demo`` (launching
+  gloo process groups; data-parallel training checked against one process) and ``flops``
+  (multiply-adds counted with hooks).
 """
 
 from __future__ import annotations
