@@ -219,3 +219,45 @@ def test_as_floats():
 def test_format_value():
     assert format_value(2 / 3) == "0.6667"
     assert format_value(np.array([1, 1e-5])) == "[1, 1e-05]"
+
+
+def test_a_topic_whose_package_is_missing_is_skipped_with_a_clear_error(tmp_path, monkeypatch):
+    """A chapter's numpy checkers still load where torch (say) is not installed, and an
+    exercise of the topic that could not load says what to install."""
+    import sys
+
+    import nnlib.exercises as ex
+
+    chapter = tmp_path / "ch97"
+    chapter.mkdir()
+    (chapter / "__init__.py").write_text("")
+    (chapter / "plain.py").write_text(
+        "from nnlib.exercises import exercise\n\n\n@exercise('ch97.plain')\ndef _(f):\n    pass\n"
+    )
+    (chapter / "heavy.py").write_text("import a_package_nobody_installed  # noqa: F401\n")
+    monkeypatch.setattr(ex, "__path__", [*ex.__path__, str(tmp_path)])
+    monkeypatch.setattr(ex, "_REGISTRY", dict(ex._REGISTRY))
+    monkeypatch.setattr(ex, "_UNAVAILABLE", {})
+    for name in ("nnlib.exercises.ch97", "nnlib.exercises.ch97.plain"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    try:
+        assert ex.registered("ch97") == ["ch97.plain"]
+        assert ex.evaluate("ch97.plain", lambda: None).passed
+        with pytest.raises(ModuleNotFoundError, match="a_package_nobody_installed") as err:
+            ex.evaluate("ch97.heavy_one", lambda: None)
+        assert err.value.name == "a_package_nobody_installed"
+        assert "ch97.heavy" in str(err.value)
+    finally:
+        for name in [m for m in sys.modules if m.startswith("nnlib.exercises.ch97")]:
+            del sys.modules[name]
+
+
+def test_a_missing_package_raises_instead_of_blaming_the_answer(monkeypatch):
+    import nnlib.exercises as ex
+
+    def checker(answer):
+        import a_package_nobody_installed  # noqa: F401
+
+    monkeypatch.setitem(ex._REGISTRY, "ch97.needs_a_package", (checker, "ok"))
+    with pytest.raises(ModuleNotFoundError, match="a_package_nobody_installed"):
+        ex.evaluate("ch97.needs_a_package", lambda: None)

@@ -49,6 +49,8 @@ __all__ = [
 
 _REGISTRY: dict[str, tuple[Callable, str]] = {}
 _SOLUTIONS: dict[str, Callable] = {}
+# Topic modules (``"ch07.ethics"``) that could not load, and the package each was missing.
+_UNAVAILABLE: dict[str, str] = {}
 
 
 class Fail(Exception):
@@ -162,8 +164,28 @@ def _load_chapter(chapter: str) -> bool:
         import pkgutil
 
         for info in pkgutil.iter_modules(module.__path__):
-            importlib.import_module(f"{module.__name__}.{info.name}")
+            try:
+                importlib.import_module(f"{module.__name__}.{info.name}")
+            except ModuleNotFoundError as err:  # an optional package (torch, say) is missing
+                if not err.name or err.name.split(".")[0] == "nnlib":
+                    raise
+                _UNAVAILABLE[f"{chapter}.{info.name}"] = err.name.split(".")[0]
     return True
+
+
+def _missing_package(exercise_id: str) -> None:
+    """Raise a clear error if ``exercise_id`` may belong to a topic that could not load."""
+    chapter = _module_of(exercise_id)
+    missing = {t: pkg for t, pkg in _UNAVAILABLE.items() if t.startswith(chapter + ".")}
+    if missing:
+        topics = ", ".join(f"{t} (No module named {pkg!r})" for t, pkg in sorted(missing.items()))
+        package = sorted(set(missing.values()))[0]
+        raise ModuleNotFoundError(
+            f"exercise {exercise_id!r} is not among the checkers that loaded; these could not "
+            f"load: {topics}. Install what the chapter needs (for torch: "
+            f"pip install 'nnlib[torch]') and restart the kernel.",
+            name=package,
+        )
 
 
 def solution_source(exercise_id: str) -> str:
@@ -174,6 +196,7 @@ def solution_source(exercise_id: str) -> str:
     if exercise_id not in _SOLUTIONS:
         _load_chapter(_module_of(exercise_id))
     if exercise_id not in _SOLUTIONS:
+        _missing_package(exercise_id)
         raise ValueError(f"exercise {exercise_id!r} has no registered reference solution")
     lines = textwrap.dedent(inspect.getsource(_SOLUTIONS[exercise_id])).splitlines()
     while lines and lines[0].lstrip().startswith("@"):
@@ -197,6 +220,7 @@ def reference_solution(exercise_id: str) -> Callable:
     if exercise_id not in _SOLUTIONS:
         _load_chapter(_module_of(exercise_id))
     if exercise_id not in _SOLUTIONS:
+        _missing_package(exercise_id)
         raise ValueError(f"exercise {exercise_id!r} has no registered reference solution")
     return _SOLUTIONS[exercise_id]
 
@@ -206,6 +230,7 @@ def _lookup(exercise_id: str) -> tuple[Callable, str]:
     if exercise_id not in _REGISTRY:
         _load_chapter(chapter)
     if exercise_id not in _REGISTRY:
+        _missing_package(exercise_id)
         known = ", ".join(registered(chapter)) or "none"
         raise ValueError(f"no exercise called {exercise_id!r}; exercises of {chapter}: {known}")
     return _REGISTRY[exercise_id]
@@ -221,12 +246,16 @@ def registered(chapter: str | None = None) -> list[str]:
 def evaluate(exercise_id: str, answer) -> Verdict:
     """Check ``answer`` against exercise ``exercise_id`` and return the :class:`Verdict`.
 
-    Exceptions raised by the reader's code are caught and turned into a verdict; only an
-    unknown exercise id raises (``ValueError``).
+    Exceptions raised by the reader's code are caught and turned into a verdict. Two things
+    raise instead: an unknown exercise id (``ValueError``), and a package that is not
+    installed (``ModuleNotFoundError``: a checker that compares with torch, say, where torch
+    is missing; that is the environment's fault, not the answer's).
     """
     checker, success = _lookup(exercise_id)
     try:
         checker(answer)
+    except ModuleNotFoundError:
+        raise
     except Fail as fail:
         return Verdict(exercise_id, False, fail.message, fail.hint)
     except NotImplementedError:
