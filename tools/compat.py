@@ -378,6 +378,7 @@ def _runner_main(argv: list[str]) -> int:
         client = Client(
             nb,
             timeout=args.timeout,
+            startup_timeout=300,  # a kernel can take over a minute to start on a busy machine
             kernel_name="python3",
             resources={"metadata": {"path": args.cwd}},
             on_cell_start=on_start,
