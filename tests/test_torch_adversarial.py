@@ -15,9 +15,7 @@ from nnlib.torch.models import digits_cnn  # noqa: E402
 @pytest.fixture(scope="module")
 def case():
     """A float64 digits CNN with random weights and a batch with pixels at 0, 1 and between."""
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        model = digits_cnn(width=4, dtype=torch.float64).eval()
+    model = digits_cnn(width=4, dtype=torch.float64, seed=0).eval()
     g = torch.Generator().manual_seed(1)
     x = torch.rand(12, 1, 8, 8, generator=g, dtype=torch.float64)
     x[x < 0.2] = 0.0
@@ -152,9 +150,7 @@ def test_adversarial_batches_train_with_fit(case):
     from nnlib.torch.train import fit
 
     model, x, y = case
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        net = digits_cnn(width=4, dtype=torch.float64)
+    net = digits_cnn(width=4, dtype=torch.float64, seed=0)
     opt = torch.optim.Adam(net.parameters(), lr=1e-2)
     attack = functools.partial(pgd, eps=0.1, steps=2)
     history = fit(net, nn.CrossEntropyLoss(), opt, adversarial_batches(net, x, y, attack), epochs=3)

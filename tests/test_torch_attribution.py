@@ -25,9 +25,7 @@ from nnlib.torch.models import digits_cnn  # noqa: E402
 
 @pytest.fixture(scope="module")
 def case():
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        model = digits_cnn(width=4, dtype=torch.float64).eval()
+    model = digits_cnn(width=4, dtype=torch.float64, seed=0).eval()
     g = torch.Generator().manual_seed(1)
     x = torch.rand(5, 1, 8, 8, generator=g, dtype=torch.float64)
     return model, x, torch.tensor([0, 3, 5, 7, 9])

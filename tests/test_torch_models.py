@@ -35,3 +35,12 @@ def test_digits_tensors_split_is_stratified_typed_and_repeatable():
     assert set(split.y_val.tolist()) == set(range(10))
     assert torch.equal(digits_tensors().X_test, split.X_test)
     assert digits_tensors(dtype=torch.float64).X_val.dtype == torch.float64
+
+
+def test_digits_cnn_seed_fixes_the_weights_and_leaves_the_global_state_alone():
+    state = torch.random.get_rng_state()
+    a, b = digits_cnn(width=4, seed=0), digits_cnn(width=4, seed=0)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    c = digits_cnn(width=4, seed=1)
+    assert not torch.equal(a[0].weight, c[0].weight)

@@ -25,7 +25,9 @@ from torch import nn
 __all__ = ["DigitsSplit", "digits_cnn", "digits_tensors"]
 
 
-def digits_cnn(n_classes: int = 10, width: int = 16, dtype=torch.float32) -> nn.Sequential:
+def digits_cnn(
+    n_classes: int = 10, width: int = 16, dtype=torch.float32, seed: int | None = None
+) -> nn.Sequential:
     """A small CNN for 8x8 grey images: conv-ReLU-pool twice, then a linear classifier.
 
     Taught in: Chapter 5, Architectures (``03_cnn_digits``); reused in Chapter 7.
@@ -38,6 +40,10 @@ def digits_cnn(n_classes: int = 10, width: int = 16, dtype=torch.float32) -> nn.
         Channels of the first convolution; the second has ``2 * width``.
     dtype : torch.dtype, default torch.float32
         Parameter type (``torch.float64`` for results that must not depend on the CPU).
+    seed : int, optional
+        Draw the initial weights from a generator seeded with ``seed``, leaving torch's
+        global random state untouched (for fixed test models); by default they come from
+        the global state, like any ``torch.nn`` layer.
 
     Returns
     -------
@@ -50,6 +56,10 @@ def digits_cnn(n_classes: int = 10, width: int = 16, dtype=torch.float32) -> nn.
     for name, value in (("n_classes", n_classes), ("width", width)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"digits_cnn: {name} must be a positive int, got {value!r}")
+    if seed is not None:
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            return digits_cnn(n_classes, width, dtype)
     return nn.Sequential(
         nn.Conv2d(1, width, kernel_size=3, padding=1),
         nn.ReLU(),

@@ -15,9 +15,7 @@ def _case():
     """A float64 digits CNN with fixed random weights and four images with pixels in [0, 1]."""
     from nnlib.torch.models import digits_cnn
 
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        model = digits_cnn(width=4, dtype=torch.float64).eval()
+    model = digits_cnn(width=4, dtype=torch.float64, seed=0).eval()
     g = torch.Generator().manual_seed(3)
     x = torch.rand(4, 1, 8, 8, generator=g, dtype=torch.float64)
     x[x < 0.3] = 0.0
